@@ -1,0 +1,2 @@
+"""The optimization model: sets and parameters from a validated Dataset, one module per
+constraint family, the objective, solving and result extraction. No Excel here."""
