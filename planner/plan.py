@@ -1,0 +1,155 @@
+"""The plan workbook (SPEC section 2): written whole or not at all.
+
+A plan carries its inputs (the Input.<sheet> copies), so it can be compared and
+audited without the input file. Sheets are written in write-only mode (streamed
+rows) so national-scale plans stay fast, into a temporary file beside the target
+that replaces it only once complete.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from models.outcome import TABLE_COLUMNS, SolveOutcome
+from planner import __version__
+from planner.dataset import Dataset
+
+#: Plan sheets in the order they appear; Marginal values only when computed.
+RESULT_SHEETS = ("KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock", "Shortages")
+MARGINAL_SHEET = "Marginal values"
+INPUT_PREFIX = "Input."
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+
+
+def summary_rows(outcome: SolveOutcome, dataset: Dataset, extra: dict[str, Any] | None = None
+                 ) -> list[tuple[str, Any]]:
+    """The Summary sheet as (metric, value) pairs; cost components are `cost.<name>`."""
+    rows: list[tuple[str, Any]] = [
+        ("status", outcome.status.value),
+        ("proven_optimal", outcome.status.name == "OPTIMAL"),
+        ("objective", outcome.objective),
+        ("best_bound", outcome.bound),
+        ("gap", outcome.gap),
+        ("solve_seconds", round(outcome.solve_seconds, 3)),
+        ("currency", dataset.settings.get("currency")),
+    ]
+    rows += [(f"cost.{name}", value) for name, value in outcome.costs.items()]
+    rows += [
+        ("input_file", dataset.source.name),
+        ("input_sha256", dataset.source.sha256),
+        ("planner_version", __version__),
+    ]
+    rows += [(f"solver.{key}", value) for key, value in outcome.solver.items()]
+    rows += list((extra or {}).items())
+    rows.append(("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    return rows
+
+
+def input_copies(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Each input sheet as read, after defaults, under its Input.<sheet> name."""
+    settings = pd.DataFrame({"key": list(dataset.settings), "value": list(dataset.settings.values())})
+    copies = {f"{INPUT_PREFIX}Settings": settings}
+    for name, table in dataset.tables.items():
+        copies[f"{INPUT_PREFIX}{name}"] = table.drop(columns=["excel_row"], errors="ignore")
+    return copies
+
+
+def write_plan(path: Path, outcome: SolveOutcome, dataset: Dataset,
+               extra_summary: dict[str, Any] | None = None,
+               extra_sheets: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the plan workbook atomically and return its path."""
+    sheets: dict[str, pd.DataFrame] = {
+        "Summary": pd.DataFrame(summary_rows(outcome, dataset, extra_summary), columns=["metric", "value"]),
+    }
+    for name in RESULT_SHEETS:
+        sheets[name] = outcome.tables.get(name, pd.DataFrame(columns=list(TABLE_COLUMNS[name])))
+    sheets.update(extra_sheets or {})
+    sheets.update(input_copies(dataset))
+    write_workbook_atomic(path, sheets)
+    return path
+
+
+def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
+                          decorate: Any = None) -> None:
+    """Write `sheets` (name -> table) to `path`, whole or not at all.
+
+    `decorate(workbook, worksheets)` may add charts before saving.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook(write_only=True)
+    worksheets = {}
+    for name, frame in sheets.items():
+        worksheets[name] = _write_sheet(wb, name, frame)
+    if decorate is not None:
+        decorate(wb, worksheets)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame):
+    ws = wb.create_sheet(title=name)
+    columns = [str(c) for c in frame.columns]
+    for idx, col in enumerate(columns, start=1):
+        width = max([len(col)] + [len(_text(v)) for v in frame[frame.columns[idx - 1]].head(200)])
+        ws.column_dimensions[get_column_letter(idx)].width = min(max(10, width + 2), 60)
+    ws.freeze_panes = "A2"
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for row in _rows(frame):
+        ws.append(row)
+    return ws
+
+
+def _rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:
+    for values in frame.itertuples(index=False, name=None):
+        yield [_cell_value(v) for v in values]
+
+
+def _cell_value(value: Any) -> Any:
+    """Excel-safe scalar: NaN/None blank, numpy scalars as Python, lists as text."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        return str(value)
+    return value
+
+
+def _text(value: Any) -> str:
+    v = _cell_value(value)
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    return "" if v is None else str(v)
