@@ -1,0 +1,72 @@
+"""The plan workbook: SPEC sheet names, Summary metrics, Input copies, atomic writing."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from models.outcome import TABLE_COLUMNS, SolveOutcome, Status
+from planner import plan as plan_module
+from planner.dataset import from_records
+from planner.plan import write_plan
+
+SPEC_SHEETS = ["Summary", "KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock",
+               "Shortages"]
+
+
+def _dataset():
+    return from_records(
+        {"home_country": "IN", "first_year": 2026, "years": 2},
+        {"Materials": [{"material": "LI", "name": "Lithium", "sector": "mineral", "unit": "t"}],
+         "Countries": [{"country": "IN", "name": "India", "risk": 0.1},
+                       {"country": "AU", "name": "Australia", "risk": 0.05}],
+         "Suppliers": [{"supplier": "S1", "country": "AU"}],
+         "Offers": [{"supplier": "S1", "material": "LI", "unit_cost": 10.0}],
+         "Demand": [{"material": "LI", "year": 2026, "quantity": 5}]},
+    )
+
+
+def _outcome():
+    sourcing = pd.DataFrame([["base", 2026, "LI", "S1", "AU", 5.0, 10.0, 50.0]],
+                            columns=TABLE_COLUMNS["Sourcing"])
+    return SolveOutcome(Status.OPTIMAL, objective=50.0, bound=50.0, gap=0.0,
+                        costs={"purchases_ex_works": 50.0}, tables={"Sourcing": sourcing},
+                        solver={"name": "highs", "version": "1.x"})
+
+
+def test_plan_has_spec_sheets_summary_and_input_copies(tmp_path: Path):
+    path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset())
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames[: len(SPEC_SHEETS)] == SPEC_SHEETS
+    assert "Input.Offers" in wb.sheetnames and "Input.Settings" in wb.sheetnames
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["objective"] == 50.0
+    assert summary["status"] == "optimal"
+    assert summary["cost.purchases_ex_works"] == 50.0
+    assert summary["solver.name"] == "highs"
+    rows = list(wb["Sourcing"].iter_rows(values_only=True))
+    assert rows[0] == TABLE_COLUMNS["Sourcing"]
+    assert rows[1] == ("base", 2026, "LI", "S1", "AU", 5, 10, 50)
+    offers = list(wb["Input.Offers"].iter_rows(values_only=True))
+    # defaults applied in the copy: freight 0, available_from = first_year
+    header = offers[0]
+    assert offers[1][header.index("freight_cost")] == 0
+    assert offers[1][header.index("available_from")] == 2026
+    # empty result sheets still carry their headers
+    assert next(wb["Shortages"].iter_rows(values_only=True)) == TABLE_COLUMNS["Shortages"]
+
+
+def test_failed_write_leaves_old_plan_and_no_partial_file(tmp_path: Path, monkeypatch):
+    target = tmp_path / "plan.xlsx"
+    target.write_bytes(b"old plan")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    # fails at the last step, after the temporary file was written in full
+    monkeypatch.setattr(plan_module.os, "replace", boom)
+    with pytest.raises(OSError):
+        write_plan(target, _outcome(), _dataset())
+    assert target.read_bytes() == b"old plan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
