@@ -244,6 +244,12 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+
+#: Sheets the template writes for people (instructions, free notes); the reader
+#: ignores them without a warning.
+INSTRUCTIONS_SHEET = "Instructions"
+NOTES_SHEET = "Notes"
+INFO_SHEETS: tuple[str, ...] = (INSTRUCTIONS_SHEET, NOTES_SHEET)
 SETTINGS_BY_KEY: dict[str, Column] = {c.name: c for c in SETTINGS}
 
 #: Sheets whose first column is an id that other sheets may reference.

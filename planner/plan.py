@@ -54,8 +54,28 @@ def summary_rows(outcome: SolveOutcome, dataset: Dataset, extra: dict[str, Any] 
         ("planner_version", __version__),
     ]
     rows += [(f"solver.{key}", value) for key, value in outcome.solver.items()]
+    rows += _provenance(outcome)
     rows += list((extra or {}).items())
     rows.append(("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    return rows
+
+
+def _provenance(outcome: SolveOutcome) -> list[tuple[str, Any]]:
+    """Versions and timings the solver outcome does not already give: Pyomo and highspy
+    package versions, Python, and the seconds of each stage (build, handoff, solve, extract)."""
+    import platform
+    from importlib import metadata
+
+    given = {key.lower() for key in outcome.solver}
+    rows: list[tuple[str, Any]] = []
+    for package, key in (("pyomo", "pyomo_version"), ("highspy", "highspy_version")):
+        if key not in given:
+            try:
+                rows.append((f"solver.{key}", metadata.version(package)))
+            except metadata.PackageNotFoundError:
+                rows.append((f"solver.{key}", "not installed"))
+    rows.append(("python_version", platform.python_version()))
+    rows += [(f"seconds.{stage}", round(float(sec), 3)) for stage, sec in outcome.timings.items()]
     return rows
 
 
@@ -70,8 +90,9 @@ def input_copies(dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 def write_plan(path: Path, outcome: SolveOutcome, dataset: Dataset,
                extra_summary: dict[str, Any] | None = None,
-               extra_sheets: dict[str, pd.DataFrame] | None = None) -> Path:
-    """Write the plan workbook atomically and return its path."""
+               extra_sheets: dict[str, pd.DataFrame] | None = None, charts: bool = True) -> Path:
+    """Write the plan workbook atomically and return its path (with a Charts sheet
+    unless `charts` is false)."""
     sheets: dict[str, pd.DataFrame] = {
         "Summary": pd.DataFrame(summary_rows(outcome, dataset, extra_summary), columns=["metric", "value"]),
     }
@@ -79,8 +100,19 @@ def write_plan(path: Path, outcome: SolveOutcome, dataset: Dataset,
         sheets[name] = outcome.tables.get(name, pd.DataFrame(columns=list(TABLE_COLUMNS[name])))
     sheets.update(extra_sheets or {})
     sheets.update(input_copies(dataset))
-    write_workbook_atomic(path, sheets)
+    write_workbook_atomic(path, sheets, decorate=_chart_decorator(sheets, dataset, outcome) if charts else None)
     return path
+
+
+def _chart_decorator(sheets: dict[str, pd.DataFrame], dataset: Dataset, outcome: SolveOutcome):
+    """Add the Charts sheet (planner.charts) before the Input copies."""
+    from planner.charts import add_chart_sheet, plan_chart_blocks
+
+    blocks = plan_chart_blocks(sheets, dataset, outcome.costs)
+    if not blocks:
+        return None
+    before = next((name for name in sheets if name.startswith(INPUT_PREFIX)), None)
+    return lambda wb, _worksheets: add_chart_sheet(wb, blocks, before=before)
 
 
 def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],

@@ -1,0 +1,180 @@
+"""Wire the model: sets, variables, and constraints bound to the family modules' rules.
+
+The math lives in the family modules (supply, capacity, financing, stock, policies,
+risk, objective); this file only declares components over the sparse index sets that
+:mod:`models.data` derives, and keeps the lookup maps the rules share (``m.ix``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from models import capacity, financing, objective, policies, risk, stock, supply
+from models.data import ModelData
+
+
+@dataclass
+class Lookups:
+    """Sparse lookup maps shared by the rules (built once, linear in the index sets)."""
+
+    buys_of: dict = field(default_factory=lambda: defaultdict(list))           # (s, i, y) -> [o]
+    buys_of_supplier: dict = field(default_factory=lambda: defaultdict(list))  # (s, y, u) -> [o]
+    buys_in: dict = field(default_factory=lambda: defaultdict(list))           # s -> [(s, y, o)]
+    prods_in: dict = field(default_factory=lambda: defaultdict(list))          # s -> [(s, t, f)]
+    producers_of: dict = field(default_factory=lambda: defaultdict(list))      # (i, t) -> [f]
+    consumers_of: dict = field(default_factory=lambda: defaultdict(list))      # (t, i) -> [(f, qpu)]
+    build_years_of: dict = field(default_factory=lambda: defaultdict(list))    # f -> [y]
+    sources_of_build: dict = field(default_factory=lambda: defaultdict(list))  # (f, y) -> [k]
+    draws_of: dict = field(default_factory=lambda: defaultdict(list))          # k -> [(k, f, y)]
+    contract_bins_of: dict = field(default_factory=lambda: defaultdict(list))  # i -> [o]
+    buys_of_country: dict = field(default_factory=lambda: defaultdict(list))   # (s, i, y, c) -> [o], foreign c
+    countries_of: dict = field(default_factory=lambda: defaultdict(list))      # (s, i, y) -> [(s, i, y, c)]
+    buys_of_supplier_material: dict = field(default_factory=lambda: defaultdict(list))  # (s, i, y, u) -> [o]
+    suppliers_of: dict = field(default_factory=lambda: defaultdict(list))      # (s, i, y) -> [(s, i, y, u)]
+    #: index -> VarData of q and p (a plain dict lookup is much faster than IndexedVar[...])
+    q: dict = field(default_factory=dict)
+    p: dict = field(default_factory=dict)
+
+
+def lookups(d: ModelData, production: list) -> Lookups:
+    ix = Lookups()
+    sd, dd = d.supply, d.domestic
+    for key in sd.buy:
+        s, y, o = key
+        i, u, c = sd.material[o], sd.supplier[o], sd.country[o]
+        ix.buys_of[(s, i, y)].append(o)
+        ix.buys_of_supplier[(s, y, u)].append(o)
+        ix.buys_in[s].append(key)
+        if sd.foreign[o]:
+            group = (s, i, y, c)
+            if group not in ix.buys_of_country:
+                ix.countries_of[(s, i, y)].append(group)
+            ix.buys_of_country[group].append(o)
+        group = (s, i, y, u)
+        if group not in ix.buys_of_supplier_material:
+            ix.suppliers_of[(s, i, y)].append(group)
+        ix.buys_of_supplier_material[group].append(o)
+    for key in production:
+        ix.prods_in[key[0]].append(key)
+    for f, t in dd.producing:
+        ix.producers_of[(dd.material[f], t)].append(f)
+        for i, qpu in dd.recipes.get(f, ()):
+            ix.consumers_of[(t, i)].append((f, qpu))
+    for f, y in dd.builds:
+        ix.build_years_of[f].append(y)
+    for key in dd.draws:
+        ix.sources_of_build[(key[1], key[2])].append(key[0])
+        ix.draws_of[key[0]].append(key)
+    for o in sd.contract_bin:
+        ix.contract_bins_of[sd.material[o]].append(o)
+    return ix
+
+
+def _con(m, name, index, rule):
+    """Declare an indexed constraint over a sparse list of tuples."""
+    setattr(m, name, pyo.Constraint(pyo.Set(initialize=index, dimen=_dimen(index)), rule=rule))
+
+
+def _dimen(index):
+    if not index:
+        return None
+    return len(index[0]) if isinstance(index[0], tuple) else 1
+
+
+def _set(index):
+    return pyo.Set(initialize=index, dimen=_dimen(index) or 1, ordered=True)
+
+
+def build_model(d: ModelData) -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel(name="trust-planner")
+    m.data = d
+    production = capacity.production_index(d)
+    m.ix = ix = lookups(d, production)
+    sd, dd = d.supply, d.domestic
+    # a variable fixed at 0 by its bounds: the body of constant-infeasible relations (models.expr)
+    m.never = pyo.Var(bounds=(0, 0))
+
+    # ---- first stage -----------------------------------------------------------------
+    m.z = pyo.Var(_set(sd.contract_bin), within=pyo.Binary)
+    m.w = pyo.Var(_set(sd.qual_bin), within=pyo.Binary)
+    m.b = pyo.Var(_set(dd.builds), within=pyo.NonNegativeIntegers, bounds=capacity.build_bounds)
+    m.n = pyo.Expression(_set(list(dd.producing)), rule=capacity.modules_producing_rule)
+    m.x = pyo.Var(_set(dd.draws), within=pyo.NonNegativeReals)
+    m.v = pyo.Var(_set(dd.use_bin), within=pyo.Binary)
+
+    # ---- second stage ----------------------------------------------------------------
+    m.q = pyo.Var(_set(sd.buy), within=pyo.NonNegativeReals, bounds=supply.capacity_bounds)
+    m.p = pyo.Var(_set(production), within=pyo.NonNegativeReals)
+    ix.q, ix.p = dict(m.q.items()), dict(m.p.items())
+    m.stock = pyo.Var(_set(stock.stock_index(d)), within=pyo.NonNegativeReals)
+    m.short = pyo.Var(_set(stock.shortage_index(d)), bounds=stock.shortage_bounds)
+
+    # ---- supply ----------------------------------------------------------------------
+    _con(m, "contract_link", supply.contract_link_index(d), supply.contract_link_rule)
+    _con(m, "qualification_link", supply.qualification_link_index(d), supply.qualification_link_rule)
+    _con(m, "contract_needs_qualification", supply.contract_needs_qualification_index(d),
+         supply.contract_needs_qualification_rule)
+    _con(m, "supplier_capacity", supply.supplier_capacity_index(d, ix.buys_of_supplier),
+         supply.supplier_capacity_rule)
+    _con(m, "min_order", supply.min_order_index(d), supply.min_order_rule)
+
+    # ---- domestic capacity and financing -----------------------------------------------
+    _con(m, "max_modules", capacity.max_modules_index(d), capacity.max_modules_rule)
+    _con(m, "production_capacity", production, capacity.production_capacity_rule)
+    _con(m, "financing_cover", financing.cover_index(d), financing.cover_rule)
+    _con(m, "financing_limit", financing.limit_index(d), financing.limit_rule)
+    _con(m, "financing_min_draw", financing.min_draw_index(d), financing.min_draw_rule)
+
+    # ---- stock balance and policies ----------------------------------------------------
+    _con(m, "balance", stock.stock_index(d), stock.balance_rule)
+    _policies(m, d, ix)
+
+    # ---- costs, risk and objective -----------------------------------------------------
+    m.first_cost = pyo.Expression(objective.FIRST_STAGE, rule=objective.first_stage_cost)
+    m.second_cost = pyo.Expression(objective.SECOND_STAGE, d.scenarios, rule=objective.scenario_cost)
+    m.scenario_cost = pyo.Expression(d.scenarios, rule=objective.scenario_total)
+    if d.cvar_weight > 0:
+        m.eta = pyo.Var()
+        m.xi = pyo.Var(d.scenarios, within=pyo.NonNegativeReals)
+        m.cvar_excess = pyo.Constraint(d.scenarios, rule=risk.excess_rule)
+    m.obj = pyo.Objective(rule=objective.objective_rule, sense=pyo.minimize)
+    return m
+
+
+def _policies(m, d: ModelData, ix: Lookups) -> None:
+    sd, dd = d.supply, d.domestic
+
+    def exceeds(attr_o, attr_f):
+        # the target can bind only if some source of (s, i, y) lies above it
+        return lambda i, y, s, v: (any(attr_o[o] > v for o in ix.buys_of.get((s, i, y), ()))
+                                   or any(attr_f[f] > v for f in ix.producers_of.get((i, y), ())))
+
+    def ratio(column, binds):
+        return [(s, i, y) for (i, y, s), v in d.policy.get(column).items() if binds(i, y, s, v)]
+
+    non_allied = {o: 1.0 if sd.non_allied[o] else 0.0 for o in sd.offers}
+    not_green_o = {o: 0.0 if sd.green[o] else 1.0 for o in sd.offers}
+    not_green_f = {f: 0.0 if dd.green[f] else 1.0 for f in dd.facilities}
+    country = policies.country_share_index(d, ix)
+    supplier = policies.supplier_share_index(d, ix)
+    non_allied_keys = ratio("max_non_allied_share", lambda i, y, s, v: v < 1 and exceeds(
+        non_allied, {f: 0.0 for f in dd.facilities})(i, y, s, 0.0))
+    # total supply as a variable only where a share cap refers to it
+    m.S = pyo.Var(_set(sorted({k[:3] for k in country + supplier} | set(non_allied_keys), key=str)),
+                  within=pyo.NonNegativeReals)
+    _con(m, "total_supply", list(m.S.index_set()), policies.total_supply_rule)
+    _con(m, "country_share", country, policies.country_share_rule)
+    _con(m, "supplier_share", supplier, policies.supplier_share_rule)
+    _con(m, "avg_risk", ratio("max_avg_risk", exceeds(sd.risk, dd.risk)), policies.avg_risk_rule)
+    _con(m, "green_share", ratio("min_green_share", lambda i, y, s, v: v > 0 and exceeds(
+        not_green_o, not_green_f)(i, y, s, 0.0)), policies.green_share_rule)
+    _con(m, "carbon_intensity", ratio("max_carbon_intensity", exceeds(sd.carbon, dd.carbon)),
+         policies.carbon_intensity_rule)
+    _con(m, "domestic_share", policies.domestic_share_index(d), policies.domestic_share_rule)
+    _con(m, "non_allied_share", non_allied_keys, policies.non_allied_share_rule)
+    _con(m, "min_suppliers", policies.min_suppliers_index(d), policies.min_suppliers_rule)
+    _con(m, "min_stock", policies.min_stock_index(d), policies.min_stock_rule)
+    _con(m, "max_shortage", policies.max_shortage_index(d), policies.max_shortage_rule)

@@ -1,0 +1,48 @@
+"""Helpers shared by the constraint rules.
+
+A rule whose terms all vanish (no variable exists on one side) would hand Pyomo a
+plain boolean. ``relation`` turns a satisfied constant relation into Skip and a
+violated one into ``never >= 1`` on a variable fixed by its bounds at 0, so the
+solver, not Python, reports the model infeasible.
+
+``linear`` builds a LinearExpression straight from (coefficient, variable) pairs:
+much faster than summing Pyomo terms for the long sums of a national-size model.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.core.expr.numvalue import is_constant, value
+
+TOL = 1e-9
+
+
+def relation(m, lhs, sense: str, rhs):
+    """``lhs <= rhs`` (sense "<="), ``>=`` or ``==``, safe when both sides are constants."""
+    body = lhs - rhs
+    if isinstance(body, (int, float)) or is_constant(body):
+        v = value(body)
+        ok = {"<=": v <= TOL, ">=": v >= -TOL, "==": abs(v) <= TOL}[sense]
+        return pyo.Constraint.Skip if ok else m.never >= 1
+    if sense == "<=":
+        return lhs <= rhs
+    if sense == ">=":
+        return lhs >= rhs
+    return lhs == rhs
+
+
+def linear(pairs, constant: float = 0.0):
+    """``constant + sum(c * v for c, v in pairs)`` as one LinearExpression (``constant`` if empty)."""
+    coefs, variables = [], []
+    for c, v in pairs:
+        coefs.append(c)
+        variables.append(v)
+    if not variables:
+        return constant
+    return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
+
+
+def total(variables, constant: float = 0.0):
+    """Sum of variables (each with coefficient 1)."""
+    return linear(((1.0, v) for v in variables), constant)

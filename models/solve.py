@@ -1,0 +1,135 @@
+"""Solve a Dataset: build, hand to HiGHS (Pyomo's persistent interface), extract.
+
+Solver settings are data (:class:`SolveOptions`, else the Settings sheet). The solve
+never raises for the model's own outcome: infeasible, time limit without a plan and
+solver errors become a :class:`Status`; only a time-limit or optimal incumbent is a plan.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from planner.dataset import Dataset
+
+from models import results
+from models.build import build_model
+from models.data import build_data
+from models.outcome import Progress, SolveOptions, SolveOutcome, Status
+
+_LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
+           TerminationCondition.interrupted, TerminationCondition.objectiveLimit,
+           TerminationCondition.minStepLength, TerminationCondition.unknown)
+_INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible,
+               TerminationCondition.infeasibleOrUnbounded)
+
+
+def solver_config(dataset: Dataset, options: SolveOptions) -> dict[str, Any]:
+    """The settings passed to the solver: SolveOptions override the Settings sheet."""
+    s = dataset.settings
+    time_limit = options.time_limit_s if options.time_limit_s is not None else s.get("time_limit_s")
+    gap = options.mip_gap if options.mip_gap is not None else s.get("mip_gap")
+    config: dict[str, Any] = {"time_limit": float(time_limit) if time_limit is not None else None,
+                              "rel_gap": float(gap) if gap is not None else None}
+    if options.threads is not None:
+        config["threads"] = int(options.threads)
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> SolveOutcome:
+    """Build the model of ``dataset``, solve it with HiGHS and return the outcome."""
+    options = options or SolveOptions()
+    timings: dict[str, float] = {}
+    tick = time.perf_counter()
+    data = build_data(dataset)
+    model = build_model(data)
+    timings["build"] = time.perf_counter() - tick
+
+    solver = Highs()
+    config = solver_config(dataset, options)
+    solver_options = {"log_file": str(options.log_file)} if options.log_file else {}
+    info = {"name": "highs", "version": ".".join(str(v) for v in solver.version()),
+            "interface": "pyomo.contrib.solver persistent",
+            "options": ", ".join(f"{k}={v}" for k, v in (config | solver_options).items())}
+    if not solver.available():
+        return SolveOutcome(Status.ERROR, solver=info, timings=timings, message="HiGHS (highspy) is not available")
+
+    tick = time.perf_counter()
+    solver.set_instance(model)
+    timings["handoff"] = time.perf_counter() - tick
+    _watch_progress(solver, options)
+    tick = time.perf_counter()
+    try:
+        res = solver.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                           solver_options=solver_options, **config)
+    except Exception as exc:  # a solver failure is an outcome, not a traceback
+        timings["solve"] = time.perf_counter() - tick
+        return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
+    timings["solve"] = time.perf_counter() - tick
+
+    status = _status(res)
+    outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
+                           message=str(res.termination_condition.name))
+    if res.objective_bound is not None and abs(res.objective_bound) != float("inf"):
+        outcome.bound = float(res.objective_bound)
+    if not status.has_plan:
+        return outcome
+    tick = time.perf_counter()
+    res.solution_loader.load_vars()
+    outcome.objective = float(res.incumbent_objective)
+    outcome.gap = _gap(outcome.objective, outcome.bound)
+    outcome.costs = results.costs(model)
+    outcome.tables = results.tables(model)
+    timings["extract"] = time.perf_counter() - tick
+    return outcome
+
+
+def _status(res) -> Status:
+    tc = res.termination_condition
+    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        return Status.OPTIMAL
+    if tc in _INFEASIBLE:
+        return Status.INFEASIBLE
+    if tc == TerminationCondition.unbounded:
+        return Status.UNBOUNDED
+    if tc in _LIMITS:
+        return Status.TIME_LIMIT if has_solution else Status.NO_SOLUTION
+    return Status.ERROR
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap |objective - bound| / |objective| (HiGHS' definition); 0 when both are 0."""
+    if objective is None or bound is None:
+        return None
+    diff = abs(objective - bound)
+    if diff <= 1e-12:
+        return 0.0
+    return diff / max(abs(objective), 1e-12)
+
+
+def _watch_progress(solver: Highs, options: SolveOptions) -> None:
+    """Report improving MIP solutions to ``options.on_progress`` (HiGHS callbacks)."""
+    callback = options.on_progress
+    if callback is None:
+        return
+    highs = getattr(solver, "_solver_model", None)
+    event = getattr(highs, "cbMipImprovingSolution", None)
+    if event is None:
+        return
+
+    def report(e) -> None:
+        out = e.data_out
+        try:
+            callback(Progress(elapsed_s=float(out.running_time), incumbent=float(out.objective_function_value),
+                              bound=float(out.mip_dual_bound), gap=float(out.mip_gap)))
+        except Exception:  # a display error must never stop the solve
+            pass
+
+    try:
+        event.subscribe(report)
+    except Exception:
+        pass

@@ -1,0 +1,61 @@
+"""Audit a saved plan without the solver: `check_plan(read_plan(path))`.
+
+From the plan's Input.<sheet> copies and its decision sheets (Sourcing, Contracts, Builds,
+Production, Financing, Stock, Shortages) the audit recomputes every constraint of the
+SPEC and every cost component, CVaR and the objective, and reports each violation or
+mismatch beyond ``1e-6 × scale + 1e-6 × |value|`` as a :class:`Finding`. It does not use
+``models/``: it is a second, independent implementation (planner/audit/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.audit import balance, costs, domestic, policies, reports, supply
+from planner.audit.costs import Recomputation, cvar
+from planner.audit.data import AuditData, load
+from planner.audit.findings import Finding
+from planner.saved_plan import SavedPlan
+
+__all__ = ["Audit", "Finding", "Recomputation", "audit_plan", "check_plan", "cvar", "recompute"]
+
+
+@dataclass
+class Audit:
+    findings: list[Finding]
+    recomputation: Recomputation
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def audit_plan(saved: SavedPlan) -> Audit:
+    """Every finding and the recomputed costs of `saved`."""
+    data: AuditData = load(saved)
+    findings: list[Finding] = list(data.findings)
+    for sheet in saved.missing_sheets:
+        findings.append(Finding("plan record", sheet, "", "the plan has no such sheet; its decisions are taken as "
+                                "none"))
+    flows = balance.flows(data)
+    findings += supply.check_supply(data)
+    findings += domestic.check_builds(data)
+    findings += domestic.check_production(data)
+    findings += domestic.check_financing(data)
+    findings += balance.check_balance(data, flows)
+    findings += policies.check_policies(data, flows)
+    recomputation = costs.recompute(data, flows)
+    findings += costs.check_costs(data, recomputation)
+    findings += reports.check_reports(data, flows, recomputation)
+    return Audit(findings, recomputation)
+
+
+def check_plan(saved: SavedPlan) -> list[Finding]:
+    """Each violated constraint and mismatched figure of `saved` (empty: verified)."""
+    return audit_plan(saved).findings
+
+
+def recompute(saved: SavedPlan) -> Recomputation:
+    """The plan's costs, scenario costs, CVaR and objective, recomputed from its decisions."""
+    data = load(saved)
+    return costs.recompute(data, balance.flows(data))
