@@ -11,7 +11,7 @@ and amoxicillin APIs for its medicines. One country (CN) is the cheapest and lar
 processor of all of them. Policy caps the share of any one foreign country, raises
 domestic shares step by step, asks for green and low-risk supply and a strategic
 reserve, and the plan must hold up if CN stops exporting rare earths and graphite
-(and rations lithium chemicals and KSMs) from 2028, or if the DRC cuts cobalt
+(and rations lithium chemicals and KSMs) from 2027, or if the DRC cuts cobalt
 exports. The levers: partner-country suppliers, domestic refineries and bulk-drug
 parks with production-linked incentives (PLI), and cheap multilateral and green
 finance.
@@ -333,8 +333,8 @@ POLICIES: list[dict[str, Any]] = [
 SCENARIO_COLUMNS = ("scenario", "probability", "description")
 SCENARIOS = [
     ("base", 0.7, "Trade as today: Chinese processors supply at list prices within the policy caps."),
-    ("cn_export_controls", 0.2, "From 2028 the dominant processing country bans exports of NdPr oxide and "
-     "graphite, halves lithium-chemical exports, and rations KSMs (PAP, 6-APA) in 2028-2030; prices "
+    ("cn_export_controls", 0.2, "From 2027 the dominant processing country bans exports of NdPr oxide and "
+     "graphite, halves lithium-chemical exports, and rations KSMs (PAP, 6-APA) in 2027-2029; prices "
      "elsewhere rise."),
     ("cobalt_shock", 0.1, "DR Congo cuts cobalt exports to 30% in 2029-2031 (export quota); cobalt "
      "hydroxide and sulphate prices jump worldwide."),
@@ -407,12 +407,14 @@ NOTES: list[tuple[str, str]] = [
      "PAP, paracetamol (two lines exist), 6-APA fermentation and amoxicillin (two lines exist, green). "
      "Production-linked incentives are modelled as a per-tonne subsidy, in the spirit of India's PLI "
      "schemes for bulk drugs and KSMs and for advanced-chemistry-cell batteries, and of the National "
-     "Critical Mineral Mission; the amounts are illustrative, not scheme rates. Domestic production costs "
-     "a little more than Chinese imports before PLI but less than most allied imports."),
+     "Critical Mineral Mission; the amounts are illustrative, not scheme rates. Counting capex, domestic "
+     "production costs more than Chinese imports (PLI narrows the gap) and about as much as or less than "
+     "allied imports, except NdPr oxide, where small separation lines cost more than any import: they are "
+     "built for security, not price."),
     ("Financing",
      "Five sources (illustrative terms): a multilateral development-bank loan (1.8%, 20 years, 600 M USD, "
      "from 2027), a sovereign green bond for green facilities only (6.8%, 10 years, 300 M USD), the Union "
-     "budget (300 M USD, paid at once), a PPP with viability-gap funding (11%, 15 years, 800 M USD) and a "
+     "budget (200 M USD, paid at once), a PPP with viability-gap funding (11%, 15 years, 800 M USD) and a "
      "small mission grant (40 M USD). Discounted at 8%, a dollar drawn costs about 0.59 (loan), 0.95 "
      "(green bond), 1.00 (budget) and 1.19 (PPP)."),
     ("Policies",
@@ -425,11 +427,22 @@ NOTES: list[tuple[str, str]] = [
      "Paracetamol: no shortage, a 10% buffer stock, domestic share 40% from 2028 and 50% from 2031. "
      "Amoxicillin: no shortage, two contracted suppliers, domestic share 40%, 60% from 2030."),
     ("Scenarios",
-     "base (70%): trade as today. cn_export_controls (20%): from 2028 the dominant processor bans NdPr "
+     "base (70%): trade as today. cn_export_controls (20%): from 2027 the dominant processor bans NdPr "
      "oxide and graphite exports, halves lithium-chemical exports (+30% price) and halves KSM exports in "
-     "2028-2030 (+50% price); NdPr and spherical graphite cost 40% and 25% more elsewhere. cobalt_shock "
+     "2027-2029 (+50% price); NdPr and spherical graphite cost 40% and 25% more elsewhere. cobalt_shock "
      "(10%): DR Congo ships only 30% of its cobalt in 2029-2031; cobalt hydroxide +60%, sulphate +50%. "
      "Contracts, qualifications, builds and financing are decided once and must work in every scenario."),
+    ("Solver settings",
+     "mip_gap is 0.2%: the objective (about 7 billion USD of discounted cost) is dominated by purchases that "
+     "every plan pays, so 0.2% (~14 M USD) separates plans that differ only in minor timing; set 0.001 for a "
+     "tighter proof at a few more seconds. cvar_weight 0 means risk-neutral (expected cost); raise it to "
+     "weigh the costliest scenario more."),
+    ("What to look at in the plan",
+     "KPIs by scenario: where the country cap holds Chinese supply at its limit, how far domestic shares "
+     "exceed the policy ramps, and how supply is replaced when exports stop. Builds and Financing: which "
+     "domestic lines are built, when, and which source pays (the cheap loan and the grant first, the PPP "
+     "last). Contracts: the partner-country suppliers qualified as insurance for the disruption scenarios. "
+     "Marginal values: which targets cost the most to tighten."),
 ]
 
 # ----------------------------------------------------------------------------- API

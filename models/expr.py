@@ -12,7 +12,7 @@ much faster than summing Pyomo terms for the long sums of a national-size model.
 from __future__ import annotations
 
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.numvalue import is_constant, value
 
 TOL = 1e-9
@@ -33,16 +33,23 @@ def relation(m, lhs, sense: str, rhs):
 
 
 def linear(pairs, constant: float = 0.0):
-    """``constant + sum(c * v for c, v in pairs)`` as one LinearExpression (``constant`` if empty)."""
-    coefs, variables = [], []
-    for c, v in pairs:
-        coefs.append(c)
-        variables.append(v)
-    if not variables:
+    """``constant + sum(c * v for c, v in pairs)`` as one LinearExpression (``constant`` if empty).
+
+    Unit coefficients enter as bare variables (no monomial object per term).
+    """
+    args = [v if c == 1 else MonomialTermExpression((c, v)) for c, v in pairs]
+    if not args:
         return constant
-    return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
+    if constant:
+        args.insert(0, constant)
+    return LinearExpression(args)
 
 
 def total(variables, constant: float = 0.0):
     """Sum of variables (each with coefficient 1)."""
-    return linear(((1.0, v) for v in variables), constant)
+    args = list(variables)
+    if not args:
+        return constant
+    if constant:
+        args.insert(0, constant)
+    return LinearExpression(args)

@@ -262,6 +262,8 @@ def export_pngs(blocks: list[ChartBlock], directory: str | Path, prefix: str) ->
     for block in blocks:
         data = block.data.set_index(block.data.columns[0])
         fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig.subplots_adjust(left=0.2 if block.kind == "bar" else 0.1, right=0.97, top=0.9,
+                            bottom=0.25 if block.kind == "clustered" else 0.14)
         try:
             if block.kind == "bar":
                 data.iloc[:, 0].plot.barh(ax=ax, color="#1F4E78")
@@ -279,9 +281,8 @@ def export_pngs(blocks: list[ChartBlock], directory: str | Path, prefix: str) ->
                 ax.legend(fontsize="small", frameon=False)
             ax.set_title(block.title)
             ax.grid(axis="y" if block.kind != "bar" else "x", alpha=0.3)
-            fig.tight_layout()
             path = directory / f"{_slug(prefix)}-{_slug(block.title)}.png"
-            fig.savefig(path, dpi=110)
+            fig.savefig(path, dpi=100)
             written.append(path)
         finally:
             plt.close(fig)

@@ -246,11 +246,11 @@ def _dataset(path: Path, inputs: dict[str, pd.DataFrame], summary: dict[str, Any
         frame = inputs[sheet.name]
         by_lower = {str(c).strip().lower(): c for c in frame.columns}
         rows: list[dict[str, Any]] = []
-        for idx in range(len(frame)):
-            record: dict[str, Any] = {"excel_row": int(frame["excel_row"].iloc[idx])}
+        for raw in frame.to_dict("records"):
+            record: dict[str, Any] = {"excel_row": int(raw["excel_row"])}
             for col in sheet.columns:
                 real = by_lower.get(col.name.lower())
-                value = None if real is None else frame[real].iloc[idx]
+                value = None if real is None else raw[real]
                 record[col.name] = _input_value(path, sheet.name, col, value, record["excel_row"])
             rows.append(record)
         records[sheet.name] = rows

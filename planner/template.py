@@ -141,8 +141,12 @@ def write_input_workbook(path: str | os.PathLike[str],
         letter = get_column_letter(manifest.sheet(ref_sheet).column_names.index(id_col) + 1)
         name = id_range_name(ref_sheet)
         wb.defined_names[name] = DefinedName(
-            name, attr_text=f"{quote_sheetname(ref_sheet)}!${letter}$2:${letter}${last}")
+            name, attr_text=f"{_sheet_ref(ref_sheet)}!${letter}$2:${letter}${last}")
     return workbook_style.save_workbook(wb, path)
+
+
+def _sheet_ref(name: str) -> str:
+    return name if name.isidentifier() else quote_sheetname(name)
 
 
 def _instructions(ws: Worksheet) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl.xml
 
@@ -29,8 +29,9 @@ from planner.reading.zipscan import prescan
 __all__ = ["Limits", "ReadResult", "read_input", "read_workbook", "read_bytes", "defused"]
 
 
-@dataclass(frozen=True)
-class ReadResult:
+class ReadResult(NamedTuple):
+    """The validated Dataset and the warnings (``dataset, warnings = read_input(path)``)."""
+
     dataset: Dataset
     warnings: list[Problem]
 

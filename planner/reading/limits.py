@@ -39,6 +39,12 @@ class Limits:
             if getattr(self, f.name) <= 0:
                 raise ValueError(f"Limits.{f.name} must be positive")
 
+    @classmethod
+    def large(cls) -> "Limits":
+        """Raised limits for an exceptional input (the CLI's ``--large-input``)."""
+        return cls(max_file_bytes=1024 * MiB, max_unpacked_bytes=4096 * MiB, max_ratio=1000.0,
+                   max_entries=100_000, max_rows=1_048_576, max_columns=16_384, max_empty_rows=10_000)
+
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, value, meaning) for the documentation and the CLI help."""
         return [(f.name, _human(f.name, getattr(self, f.name)), _MEANING[f.name]) for f in fields(self)]

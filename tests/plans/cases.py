@@ -143,36 +143,35 @@ def hand_outcome(objective: float = HAND_OBJECTIVE, costs: dict | None = None) -
                         solver={"name": "hand", "version": "0"})
 
 
-def write_hand_plan(path: Path, dataset: Dataset | None = None, **kw) -> Path:
-    return write_plan(path, hand_outcome(**kw), dataset or rich_dataset())
+def write_hand_plan(path: Path, dataset: Dataset | None = None, charts: bool = True, **kw) -> Path:
+    return write_plan(path, hand_outcome(**kw), dataset or rich_dataset(), charts=charts)
 
 
 def edit_cell(path: Path, sheet: str, match: dict, column: str, value) -> None:
     """Set `column` of the first row of `sheet` whose cells equal `match` (openpyxl)."""
+    edit_cells(path, [(sheet, match, column, value)])
+
+
+def edit_cells(path: Path, edits: list[tuple[str, dict, str, object]]) -> None:
+    """Apply (sheet, match, column, value) edits, loading and saving the workbook once;
+    column None deletes the matching row."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    for row in ws.iter_rows(min_row=2):
-        if all(row[header.index(k)].value == v for k, v in match.items()):
-            row[header.index(column)].value = value
-            break
-    else:
-        raise AssertionError(f"no row of {sheet} matches {match}")
+    for sheet, match, column, value in edits:
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        for idx, row in enumerate(ws.iter_rows(min_row=2), start=2):
+            if all(row[header.index(k)].value == v for k, v in match.items()):
+                if column is None:
+                    ws.delete_rows(idx)
+                else:
+                    row[header.index(column)].value = value
+                break
+        else:
+            raise AssertionError(f"no row of {sheet} matches {match}")
     wb.save(path)
 
 
 def delete_row(path: Path, sheet: str, match: dict) -> None:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path)
-    ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    for idx, row in enumerate(ws.iter_rows(min_row=2), start=2):
-        if all(row[header.index(k)].value == v for k, v in match.items()):
-            ws.delete_rows(idx)
-            break
-    else:
-        raise AssertionError(f"no row of {sheet} matches {match}")
-    wb.save(path)
+    edit_cells(path, [(sheet, match, None, None)])

@@ -1,0 +1,133 @@
+"""Charts inside plans, PNG export, provenance in the Summary, and the compare / check /
+plots commands through the CLI runner."""
+
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import typer
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from models.outcome import SolveOutcome, Status
+from planner.charts import ChartsUnavailable, export_plan_pngs, export_pngs, plan_chart_blocks
+from planner.commands_plans import register
+from planner.plan import write_plan
+from planner.saved_plan import read_plan
+
+from .cases import edit_cell, rich_dataset, write_hand_plan
+
+
+@pytest.fixture(scope="module")
+def hand_plan(tmp_path_factory) -> Path:
+    return write_hand_plan(tmp_path_factory.mktemp("charts") / "hand.xlsx")
+
+
+def _blocks(ws) -> dict[str, list[tuple]]:
+    """Chart data blocks on the Charts sheet: title -> [header, rows...]."""
+    blocks, current = {}, None
+    for row in ws.iter_rows(values_only=True):
+        values = tuple(v for v in row if v is not None)
+        if not values:
+            current = None
+        elif current is None:
+            current = blocks.setdefault(values[0], [])
+        else:
+            current.append(values)
+    return blocks
+
+
+def test_plan_has_native_stacked_supply_capacity_and_cost_charts(hand_plan):
+    wb = load_workbook(hand_plan, read_only=True)
+    names = wb.sheetnames
+    assert names.index("Shortages") < names.index("Charts") < names.index("Input.Settings")
+    blocks = _blocks(wb["Charts"])
+    # expected over base and ban (p = 0.5 each): 2026 AU 0.5 x 10 + 0.5 x 11; 2027 AU 0.5 x 4 + 0.5 x 2,
+    # domestic 6 in both
+    assert blocks["Supply of LI by country (expected)"] == [("year", "AU", "IN (domestic)"), (2026, 10.5, 0),
+                                                           (2027, 3, 6)]
+    assert blocks["Domestic capacity for LI"] == [("year", "R1"), (2026, 0), (2027, 6)]
+    costs = dict(blocks["Cost breakdown (expected, discounted)"][1:])
+    assert costs["qualification"] == 50 and costs["contracts"] == 5
+    with zipfile.ZipFile(hand_plan) as z:
+        charts = [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4  # LI supply, ORE supply, LI capacity, costs
+    supply = next(c for c in charts if "Supply of LI" in c)
+    assert '<grouping val="stacked"' in supply and '<overlap val="100"' in supply
+    assert "'Charts'!$B$3:$B$4" in supply  # the AU series references its data cells
+    assert '<barDir val="bar"' in next(c for c in charts if "Cost breakdown" in c)
+
+
+def test_png_export_writes_a_file_per_chart(hand_plan, tmp_path):
+    saved = read_plan(hand_plan)
+    blocks = plan_chart_blocks(saved.tables, saved.dataset, saved.costs)
+    assert [b.title for b in blocks] == ["Supply of LI by country (expected)", "Supply of ORE by country (expected)",
+                                         "Domestic capacity for LI", "Cost breakdown (expected, discounted)"]
+    written = export_pngs(blocks[:1], tmp_path / "png", saved.name)
+    assert [p.name for p in written] == ["hand-supply-of-li-by-country-expected.png"]
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in written)
+
+
+def test_png_export_without_matplotlib_is_a_clear_message(hand_plan, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ChartsUnavailable, match="pip install 'trust-planner\\[plots\\]'"):
+        export_plan_pngs(read_plan(hand_plan), tmp_path)
+    result = CliRunner().invoke(_app(), ["plots", str(hand_plan), "--plots", str(tmp_path)])
+    assert result.exit_code == 2 and "matplotlib" in result.output
+
+
+def test_summary_carries_pyomo_highspy_versions_options_and_timings(tmp_path):
+    outcome = SolveOutcome(Status.OPTIMAL, objective=0.0, solver={"name": "highs", "version": "1.16.0",
+                                                                  "options": "time_limit=60.0, rel_gap=0.001"},
+                           timings={"build": 0.5, "solve": 1.25})
+    path = write_plan(tmp_path / "p.xlsx", outcome, rich_dataset(), charts=False)
+    summary = {r[0]: (r + (None,))[1] for r in load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True)}
+    assert summary["solver.pyomo_version"] == metadata.version("pyomo")
+    assert summary["solver.highspy_version"] == metadata.version("highspy")
+    assert summary["solver.options"] == "time_limit=60.0, rel_gap=0.001"
+    assert (summary["seconds.build"], summary["seconds.solve"]) == (0.5, 1.25)
+    assert summary["input_sha256"] == "a" * 64 and summary["planner_version"]
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def _root() -> None:
+        pass
+
+    register(app)
+    return app
+
+
+def test_check_command_exit_statuses(hand_plan, tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(_app(), ["check", str(hand_plan)])
+    assert ok.exit_code == 0 and "hand.xlsx is verified" in ok.output
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(hand_plan.read_bytes())
+    edit_cell(bad, "Production", {"scenario": "base"}, "quantity", 7)
+    result = runner.invoke(_app(), ["check", str(bad)])
+    assert result.exit_code == 1
+    assert "facility capacity" in result.output and "stock balance" in result.output
+    assert "not verified" in result.output
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("junk")
+    result = runner.invoke(_app(), ["check", str(junk)])
+    assert result.exit_code == 2 and "not a readable Excel workbook" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_compare_command_names_plans_by_stem_and_writes_the_default_workbook(hand_plan, tmp_path, monkeypatch):
+    other = tmp_path / "alternative.xlsx"
+    other.write_bytes(hand_plan.read_bytes())
+    edit_cell(other, "Summary", {"metric": "objective"}, "value", 600.0)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(_app(), ["compare", str(hand_plan), str(other)])
+    assert result.exit_code == 0, result.output
+    assert "hand" in result.output and "alternative" in result.output and "delta (B − A)" in result.output
+    assert (tmp_path / "outputs" / "comparison.xlsx").exists()
+    one = CliRunner().invoke(_app(), ["compare", str(hand_plan)])
+    assert one.exit_code == 2
