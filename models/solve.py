@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
+from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.dataset import Dataset
 
@@ -19,6 +18,7 @@ from models import results
 from models.build import build_model
 from models.data import build_data
 from models.outcome import Progress, SolveOptions, SolveOutcome, Status
+from models.session import HighsSession, RunResult
 
 _LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
            TerminationCondition.interrupted, TerminationCondition.objectiveLimit,
@@ -48,38 +48,33 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     model = build_model(data)
     timings["build"] = time.perf_counter() - tick
 
-    solver = Highs()
     config = solver_config(dataset, options)
     solver_options = {"log_file": str(options.log_file)} if options.log_file else {}
-    info = {"name": "highs", "version": ".".join(str(v) for v in solver.version()),
-            "interface": "pyomo.contrib.solver persistent",
-            "options": ", ".join(f"{k}={v}" for k, v in (config | solver_options).items())}
-    if not solver.available():
-        return SolveOutcome(Status.ERROR, solver=info, timings=timings, message="HiGHS (highspy) is not available")
-
-    tick = time.perf_counter()
-    solver.set_instance(model)
-    timings["handoff"] = time.perf_counter() - tick
-    _watch_progress(solver, options)
+    info = {"name": "highs", "options": ", ".join(f"{k}={v}" for k, v in (config | solver_options).items())}
     tick = time.perf_counter()
     try:
-        res = solver.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                           solver_options=solver_options, **config)
+        session = HighsSession(model)
+    except RuntimeError as exc:
+        return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=str(exc))
+    timings["handoff"] = time.perf_counter() - tick
+    info |= {"version": session.version, "interface": session.interface}
+    _watch_progress(session.highs, options)
+    tick = time.perf_counter()
+    try:
+        run = session.run(config, solver_options)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
     timings["solve"] = time.perf_counter() - tick
 
-    status = _status(res)
+    status = _status(run)
     outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
-                           message=str(res.termination_condition.name))
-    if res.objective_bound is not None and abs(res.objective_bound) != float("inf"):
-        outcome.bound = float(res.objective_bound)
+                           message=str(run.termination.name), bound=run.bound)
     if not status.has_plan:
         return outcome
     tick = time.perf_counter()
-    res.solution_loader.load_vars()
-    outcome.objective = float(res.incumbent_objective)
+    session.load_values()
+    outcome.objective = run.objective
     outcome.gap = _gap(outcome.objective, outcome.bound)
     outcome.costs = results.costs(model)
     outcome.tables = results.tables(model)
@@ -87,9 +82,9 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     return outcome
 
 
-def _status(res) -> Status:
-    tc = res.termination_condition
-    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+def _status(run: RunResult) -> Status:
+    tc = run.termination
+    has_solution = run.has_solution
     if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
         return Status.OPTIMAL
     if tc in _INFEASIBLE:
@@ -111,12 +106,11 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return diff / max(abs(objective), 1e-12)
 
 
-def _watch_progress(solver: Highs, options: SolveOptions) -> None:
+def _watch_progress(highs, options: SolveOptions) -> None:
     """Report improving MIP solutions to ``options.on_progress`` (HiGHS callbacks)."""
     callback = options.on_progress
     if callback is None:
         return
-    highs = getattr(solver, "_solver_model", None)
     event = getattr(highs, "cbMipImprovingSolution", None)
     if event is None:
         return

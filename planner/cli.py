@@ -54,11 +54,11 @@ def default_plan_path(input_path: Path) -> Path:
 def _read_or_exit(path: Path, raise_limits: bool = False):
     """Read and validate `path`; on bad input print every problem and exit 2."""
     from planner.problems import InputError
-    from planner.reading import Limits, read_workbook
+    from planner.reading import Limits, read_input
 
     limits = Limits.large() if raise_limits else Limits()
     try:
-        dataset, warnings = read_workbook(path, limits=limits)
+        dataset, warnings = read_input(path, limits=limits)
     except InputError as exc:
         from planner.report import problems_table
         err.print(problems_table(exc.problems, f"{len(exc.problems)} problem(s) in {path.name}"))
@@ -137,6 +137,15 @@ def template(
 
     write_input_workbook(path, None, None)
     console.print(f"Blank template written to [bold]{path}[/bold]")
+
+
+def _register_command_groups() -> None:
+    from planner import commands_plans
+
+    commands_plans.register(app)
+
+
+_register_command_groups()
 
 
 class _nullcontext:

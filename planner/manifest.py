@@ -245,6 +245,10 @@ SHEETS: tuple[Sheet, ...] = (
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 
+#: Sensible years: the range of every whole-number column with unit "year" that
+#: has no bounds of its own and is not held to the horizon (available_from, ...).
+YEAR_RANGE: tuple[int, int] = (1900, 2300)
+
 #: Sheets the template writes for people (instructions, free notes); the reader
 #: ignores them without a warning.
 INSTRUCTIONS_SHEET = "Instructions"

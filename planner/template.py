@@ -63,7 +63,7 @@ def default_text(col: Column) -> str:
     if col.default == manifest.FIRST_YEAR:
         return "first_year (Settings)"
     if col.default is None or col.default == "":
-        return "blank"
+        return "no value"
     if isinstance(col.default, bool):
         return "true" if col.default else "false"
     if isinstance(col.default, float) and col.default.is_integer():
@@ -91,6 +91,8 @@ def allowed_text(col: Column) -> str:
         parts.append(f"<= {_num(col.maximum)}")
     if col.in_horizon:
         parts.append("inside the planning horizon")
+    elif col.kind == "integer" and col.unit == "year" and col.minimum is None and col.maximum is None:
+        parts.append("a year from {} to {}".format(*manifest.YEAR_RANGE))
     return "; ".join(parts)
 
 
@@ -99,7 +101,12 @@ def column_note(col: Column) -> str:
     lines = [col.description, f"Kind: {KIND_TEXT[col.kind]}"]
     if col.unit:
         lines.append(f"Unit: {col.unit}")
-    lines.append("Required" if col.required else f"Optional; blank = {default_text(col)}")
+    if col.required:
+        lines.append("Required")
+    elif col.default is None or col.default == "":
+        lines.append("Optional; may stay blank")
+    else:
+        lines.append(f"Optional; blank = {default_text(col)}")
     allowed = allowed_text(col)
     if allowed:
         lines.append(f"Allowed: {allowed}")

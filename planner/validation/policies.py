@@ -44,28 +44,54 @@ def check_conflicts(t: Typed, materials: list[str], years: list[int] | None, sce
             rows_scopes = {i: scopes[i] for i in rows}
             horizon_years = list(years) if years else sorted({y for _, y, _ in rows_scopes.values() if y})
             scen = list(scenarios)
-        by_spec: dict[int, list[int]] = {}
+        higher_by_spec: dict[int, list[Scope]] = {}
         for i in rows:
-            by_spec.setdefault(_spec(rows_scopes[i]), []).append(i)
-        for spec, members in by_spec.items():
-            higher = [i for i in rows if _spec(rows_scopes[i]) > spec]
-            for a_pos, a in enumerate(members):
-                for b in members[a_pos + 1:]:
-                    va, vb = t.values[col][a], t.values[col][b]
-                    if va == vb:
+            higher_by_spec.setdefault(_spec(rows_scopes[i]), []).append(rows_scopes[i])
+        for a, b in _candidate_pairs(rows, rows_scopes, t.values[col]):
+            spec = _spec(rows_scopes[a])
+            higher = [sc for k, scs in higher_by_spec.items() if k > spec for sc in scs]
+            inter = _intersect(rows_scopes[a], rows_scopes[b])
+            if inter is None:
+                continue
+            point = _uncovered(inter, higher, materials, horizon_years, scen)
+            if point is None:
+                continue
+            where = _describe(point, col)
+            for me, other in ((a, b), (b, a)):
+                report.add("Policies", t.where(col, me), col, t.values[col][me],
+                           f"one value among equally specific rows; row {t.excel_rows[other]} gives "
+                           f"{_fmt(t.values[col][other])} for {where} (make one row more specific, or give "
+                           "both the same value)")
+
+
+def _candidate_pairs(rows: list[int], scopes: dict[int, Scope], values: list[Any]) -> Iterator[tuple[int, int]]:
+    """Pairs of equally specific rows that overlap and disagree, without comparing all pairs.
+
+    Rows are grouped by which of material/year/scenario they name (their pattern); two
+    rows overlap when they agree on every dimension both name, so each row is only
+    compared with the rows of an equally specific pattern that share those values.
+    """
+    by_pattern: dict[tuple[bool, ...], list[int]] = {}
+    for i in rows:
+        by_pattern.setdefault(tuple(x is not None for x in scopes[i]), []).append(i)
+    patterns = sorted(by_pattern)
+    seen: set[tuple[int, int]] = set()
+    for pa in patterns:
+        for pb in patterns:
+            if pb < pa or sum(pa) != sum(pb):
+                continue
+            shared = [d for d in range(3) if pa[d] and pb[d]]
+            index: dict[tuple[Any, ...], list[int]] = {}
+            for j in by_pattern[pb]:
+                index.setdefault(tuple(scopes[j][d] for d in shared), []).append(j)
+            for i in by_pattern[pa]:
+                for j in index.get(tuple(scopes[i][d] for d in shared), ()):
+                    if i == j or values[i] == values[j]:
                         continue
-                    inter = _intersect(rows_scopes[a], rows_scopes[b])
-                    if inter is None:
-                        continue
-                    point = _uncovered(inter, [rows_scopes[h] for h in higher], materials, horizon_years, scen)
-                    if point is None:
-                        continue
-                    where = _describe(point, col)
-                    for me, other, v_other in ((a, b, vb), (b, a, va)):
-                        report.add("Policies", t.where(col, me), col, t.values[col][me],
-                                   f"one value among equally specific rows; row {t.excel_rows[other]} gives "
-                                   f"{_fmt(v_other)} for {where} (make one row more specific, or give both "
-                                   "the same value)")
+                    pair = (min(i, j), max(i, j))
+                    if pair not in seen:
+                        seen.add(pair)
+                        yield pair
 
 
 def _spec(scope: Scope) -> int:

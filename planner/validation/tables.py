@@ -12,8 +12,7 @@ from planner.reading.sheets import RawSheet
 from planner.validation.values import convert, expected_text
 
 #: Sensible years for year columns without a horizon rule (the first_year bounds).
-YEAR_MIN = int(manifest.SETTINGS_BY_KEY["first_year"].minimum or 1900)
-YEAR_MAX = int(manifest.SETTINGS_BY_KEY["first_year"].maximum or 2300)
+YEAR_MIN, YEAR_MAX = manifest.YEAR_RANGE
 
 
 class Report:

@@ -103,3 +103,14 @@ def test_round_trip_of_a_dataset(tmp_path):
     for name, frame in first.tables.items():
         got = again[name].drop(columns="excel_row").reset_index(drop=True)
         pd.testing.assert_frame_equal(got, frame.drop(columns="excel_row"), obj=name)
+
+
+def test_template_reference_doc_is_current():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "docs" / "build_template_reference.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
