@@ -229,3 +229,30 @@ def test_every_problem_is_reported_at_once_and_sorted(tmp_path):
         read_input(write(tmp_path, books))
     cells = [p.cell for p in info.value.problems]
     assert cells == ["Demand!C3", "Countries!E3", "Offers!C3"]  # manifest sheet order, then row
+
+
+def test_date_in_a_year_column(tmp_path):
+    import datetime
+
+    books = base()
+    books["Demand"][1][1] = datetime.datetime(2025, 1, 1)
+    p = one(problems(write(tmp_path, books)), cell="Demand!B2")
+    assert "not a date" in p.expected
+
+
+def test_duplicate_settings_key_and_unknown_key_warning(tmp_path):
+    books = base()
+    books["Settings"] += [["years", 6], ["discount rate", 0.05]]
+    with pytest.raises(InputError) as info:
+        read_input(write(tmp_path, books))
+    assert info.value.problems[0].cell == "Settings!A5" and "row 4" in info.value.problems[0].expected
+    warning = one(info.value.warnings, cell="Settings!A6")
+    assert "discount_rate" in warning.expected
+
+
+def test_policy_reference_to_unknown_scenario_and_year_outside_horizon(tmp_path):
+    books = base()
+    books["Policies"].append(["Li", 2031, "boom", 0.3])
+    found = problems(write(tmp_path, books))
+    assert one(found, cell="Policies!B4").column == "year"
+    assert one(found, cell="Policies!C4").column == "scenario"

@@ -106,3 +106,14 @@ def test_reads_the_same_dataset_as_from_records(tmp_path):
     for name, table in ref.tables.items():
         got = dataset[name].drop(columns="excel_row")
         pd.testing.assert_frame_equal(got, table.drop(columns="excel_row"), check_dtype=True, obj=name)
+
+
+def test_boolean_spellings(tmp_path):
+    books = base()
+    books["Countries"][0].append("sanctioned")
+    for row, value in zip(books["Countries"][1:], [0, "NO", " True "]):
+        row.append(value)
+    books["Countries"][1][4] = 1
+    countries = read_workbook(write(tmp_path, books))["Countries"]
+    assert countries["sanctioned"].tolist() == [False, False, True]
+    assert countries["allied"].tolist() == [True, False, True]
