@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.audit import balance, costs, domestic, policies, reports, supply
+from planner.audit import balance, costs, domestic, inputs, policies, reports, supply
 from planner.audit.costs import Recomputation, cvar
 from planner.audit.data import AuditData, load
 from planner.audit.findings import Finding
@@ -23,7 +23,8 @@ __all__ = ["Audit", "Finding", "Recomputation", "audit_plan", "check_plan", "cva
 @dataclass
 class Audit:
     findings: list[Finding]
-    recomputation: Recomputation
+    #: None only when invalid inputs defeated the recomputation (then there are findings).
+    recomputation: Recomputation | None
 
     @property
     def ok(self) -> bool:
@@ -31,12 +32,28 @@ class Audit:
 
 
 def audit_plan(saved: SavedPlan) -> Audit:
-    """Every finding and the recomputed costs of `saved`."""
-    data: AuditData = load(saved)
-    findings: list[Finding] = list(data.findings)
+    """Every finding and the recomputed costs of `saved`.
+
+    The Input copies are validated first; if they are not valid input, whatever the audit
+    can still recompute is reported, and a failure to recompute becomes one more finding.
+    """
+    findings: list[Finding] = inputs.check_inputs(saved)
     for sheet in saved.missing_sheets:
         findings.append(Finding("plan record", sheet, "", "the plan has no such sheet; its decisions are taken as "
                                 "none"))
+    if not findings:
+        return _audit(saved, findings)
+    try:
+        return _audit(saved, findings)
+    except Exception as exc:  # noqa: BLE001 - invalid inputs may defeat the recomputation
+        findings.append(Finding("audit", "", "", f"the plan could not be recomputed from invalid inputs "
+                                f"({type(exc).__name__}: {exc})"))
+        return Audit(findings, None)
+
+
+def _audit(saved: SavedPlan, findings: list[Finding]) -> Audit:
+    data: AuditData = load(saved)
+    findings = findings + list(data.findings)
     flows = balance.flows(data)
     findings += supply.check_supply(data)
     findings += domestic.check_builds(data)

@@ -43,6 +43,8 @@ SHARE_METRICS = ("gap", "avg_risk", "top_country_share_max", "green_share", "dom
 NO_ROW = "(no row)"
 NO_SHEET = "(no sheet)"
 NO_COLUMN = "(no column)"
+#: Metric holding the reason a plan's figures could not be recomputed (invalid inputs).
+RECOMPUTE_ERROR = "not_recomputed"
 
 
 @dataclass
@@ -90,7 +92,7 @@ def compare_plans(plans: Sequence[SavedPlan]) -> Comparison:
         builds=_side_by_side(plans, names, _builds, ["facility", "year"]),
         financing=_side_by_side(plans, names, _draws, ["source", "facility", "year"]),
         inputs=input_differences(plans, names),
-        warnings=_warnings(plans, names),
+        warnings=_warnings(plans, names, metrics),
     )
 
 
@@ -111,6 +113,20 @@ def plan_metrics(plan: SavedPlan) -> dict[str, Any]:
     for name in list(ORDER) + [k for k in costs if k not in ORDER]:
         if name in costs:
             out[f"cost.{name}"] = costs[name]
+    try:
+        out.update(_derived_metrics(plan))
+    except Exception as exc:  # noqa: BLE001 - a plan with invalid inputs still compares on its Summary
+        out[RECOMPUTE_ERROR] = f"{type(exc).__name__}: {exc}"
+    for key in ("input_file", "input_sha256", "planner_version", "solver.name", "solver.version",
+                "solver.pyomo_version", "solver.options", "created_at"):
+        if key in s:
+            out[key] = s[key]
+    return out
+
+
+def _derived_metrics(plan: SavedPlan) -> dict[str, Any]:
+    """Metrics recomputed from the plan's decisions and inputs (planner.audit)."""
+    out: dict[str, Any] = {}
     d = load(plan)
     flows = balance.flows(d)
     r = recompute(d, flows)
@@ -149,10 +165,6 @@ def plan_metrics(plan: SavedPlan) -> dict[str, Any]:
         out[f"green_share.{m}"] = _ratio(row["green"], row["supply"])
         out[f"avg_risk.{m}"] = _ratio(row["risk"], row["supply"])
         out[f"expected_shortage.{m}"] = float(row["shortage"])
-    for key in ("input_file", "input_sha256", "planner_version", "solver.name", "solver.version",
-                "solver.pyomo_version", "solver.options", "created_at"):
-        if key in s:
-            out[key] = s[key]
     return out
 
 
@@ -406,7 +418,7 @@ def _same(a: Any, b: Any) -> bool:
 # ------------------------------------------------------------------ warnings and output
 
 
-def _warnings(plans: Sequence[SavedPlan], names: list[str]) -> list[str]:
+def _warnings(plans: Sequence[SavedPlan], names: list[str], metrics: list[dict[str, Any]]) -> list[str]:
     out = []
     versions = {n: str(p.summary.get("planner_version") or "?") for n, p in zip(names, plans)}
     if len(set(versions.values())) > 1:
@@ -419,6 +431,10 @@ def _warnings(plans: Sequence[SavedPlan], names: list[str]) -> list[str]:
     currencies = {n: str(p.dataset.settings.get("currency") or "") for n, p in zip(names, plans)}
     if len(set(currencies.values())) > 1:
         out.append("plans are in different currencies: " + ", ".join(f"{n} {c}" for n, c in currencies.items()))
+    for n, p, m in zip(names, plans, metrics):
+        if RECOMPUTE_ERROR in m:
+            out.append(f"{n}: figures from its decisions could not be recomputed ({m[RECOMPUTE_ERROR]}); run "
+                       f"`trust-planner check` on it")
     for n, p in zip(names, plans):
         if str(p.summary.get("status", "")) != "optimal":
             out.append(f"{n} is not proven optimal ({p.summary.get('status')}; gap {p.summary.get('gap')})")

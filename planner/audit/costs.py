@@ -95,7 +95,7 @@ def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
     if known:
         first["contracts"] = float(d.offers.loc[known, "contract_cost"].fillna(0.0).sum())
         suppliers = sorted({s for s, _ in known})
-        first["qualification"] = float(d.suppliers.loc[suppliers, "qualification_cost"].fillna(0.0).sum())
+        first["qualification"] = float(d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0).sum())
     if len(d.producing):
         fac = d.producing.index.get_level_values("facility")
         years = d.producing.index.get_level_values("year")

@@ -140,6 +140,7 @@ def load(plan: SavedPlan) -> AuditData:
         disruptions[col] = disruptions[col].fillna("").astype(str)
 
     dem = ds["Demand"]
+    dem = dem[dem["year"].notna()]
     demand = dem.assign(year=dem["year"].astype("int64")).groupby(["material", "year"])["quantity"].sum()
     penalty = _penalties(ds, offers, facilities, materials)
 
