@@ -1,0 +1,82 @@
+"""The command line end to end: exit statuses, default example, nothing written on bad input."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from planner import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_version(tmp_path):
+    out = run("--version", cwd=tmp_path)
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"trust-planner {cli.__version__}"
+
+
+@pytest.fixture(scope="module")
+def default_solve(tmp_path_factory):
+    cwd = tmp_path_factory.mktemp("cwd")
+    before = hashlib.sha256(cli.EXAMPLE.read_bytes()).hexdigest()
+    out = run("solve", "--quiet", cwd=cwd)
+    return cwd, out, before
+
+
+def test_solve_without_argument_solves_the_bundled_example(default_solve):
+    cwd, out, before = default_solve
+    assert out.returncode == 0, out.stderr
+    plan = cwd / "outputs" / "example-plan.xlsx"
+    assert plan.exists()
+    summary = {r[0]: r[1] for r in load_workbook(plan, read_only=True)["Summary"].iter_rows(min_row=2,
+                                                                                        values_only=True)}
+    assert summary["status"] == "optimal"
+    assert summary["input_sha256"] == before
+    # the summary names status, objective and where the plan went
+    assert "status" in out.stdout and "objective" in out.stdout and "example-plan.xlsx" in out.stdout
+    # the input is never touched
+    assert hashlib.sha256(cli.EXAMPLE.read_bytes()).hexdigest() == before
+
+
+def test_bad_input_exits_2_names_the_cell_and_writes_nothing(tmp_path):
+    wb = load_workbook(cli.EXAMPLE)
+    wb["Offers"]["C3"] = "abc"
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    before = bad.read_bytes()
+    out = run("solve", str(bad), "-o", str(tmp_path / "plan.xlsx"), cwd=tmp_path)
+    assert out.returncode == 2
+    assert "Offers!C3" in out.stderr and "unit_cost" in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+    assert not (tmp_path / "plan.xlsx").exists()
+    assert bad.read_bytes() == before
+
+
+def test_missing_input_exits_2(tmp_path):
+    out = run("solve", str(tmp_path / "nope.xlsx"), cwd=tmp_path)
+    assert out.returncode == 2
+    assert "not found" in out.stderr
+
+
+def test_internal_error_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("models.solve.solve_dataset", broken)
+    monkeypatch.setattr(sys, "argv", ["trust-planner", "solve", "--quiet", "-o", str(tmp_path / "p.xlsx")])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "ZeroDivisionError: boom" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "p.xlsx").exists()
