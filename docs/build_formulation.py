@@ -27,6 +27,7 @@ FAMILIES = [
     ("Stock balance", "models.stock"),
     ("Policies", "models.policies"),
     ("Risk: CVaR", "models.risk"),
+    ("Optional non-anticipativity", "models.nonanticipativity"),
     ("Objective and cost components", "models.objective"),
 ]
 OUT = ROOT / "docs" / "formulation.md"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from models import capacity, financing, objective, policies, risk, stock, supply
+from models import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply
 from models.data import ModelData
 
 
@@ -131,6 +131,11 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     # ---- stock balance and policies ----------------------------------------------------
     _con(m, "balance", stock.stock_index(d), stock.balance_rule)
     _policies(m, d, ix)
+    _con(m, "same_purchase", nonanticipativity.equal_index(d, list(sd.buy)), nonanticipativity.equal_purchase_rule)
+    _con(m, "same_production", nonanticipativity.equal_index(d, production),
+         nonanticipativity.equal_production_rule)
+    _con(m, "same_shortage", nonanticipativity.shortage_index(d, list(m.short.index_set())),
+         nonanticipativity.equal_shortage_rule)
 
     # ---- costs, risk and objective -----------------------------------------------------
     m.first_cost = pyo.Expression(objective.FIRST_STAGE, rule=objective.first_stage_cost)

@@ -13,7 +13,7 @@ balance (see :mod:`models.stock`), so inputs obey all their own policies.
 
 from __future__ import annotations
 
-from models.expr import linear, relation, total
+from models.expr import linear, row, total, unit_row
 
 SYMBOLS = [
     (r"b_{f,y}", "modules started at facility f in year y (integer, first stage)", "Builds.modules_started"),
@@ -43,13 +43,15 @@ def modules_producing_rule(m, f, t):
 def max_modules_rule(m, f):
     r"""Existing plus all started modules: :math:`n^{0}_f + \sum_y b_{f,y} \le \bar n_f`."""
     dd = m.data.domestic
-    return relation(m, dd.existing[f] + total(m.b[f, y] for y in m.ix.build_years_of[f]), "<=",
-                    dd.max_modules[f])
+    return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], "<=", dd.max_modules[f] - dd.existing[f])
 
 
 def production_capacity_rule(m, s, t, f):
     r""":math:`p_{s,t,f} \le c_f\, n_{f,t}`."""
-    return m.p[s, t, f] <= m.data.domestic.module_capacity[f] * m.n[f, t]
+    dd = m.data.domestic
+    cap = dd.module_capacity[f]
+    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap, m.b[f, y]) for y in dd.producing[(f, t)]], "<=",
+               cap * dd.existing[f])
 
 
 def consumption(m, s, t, material):

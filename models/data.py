@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.dataset import Dataset
 
-from models import data_domestic, data_policies, data_supply
+from models import data_domestic, data_policies, data_supply, nonanticipativity
 from models.tables import blank, col, num
 
 #: Fallback shortage penalty when nothing else prices a material (SPEC Settings).
@@ -47,6 +47,9 @@ class ModelData:
     supply: data_supply.SupplyData = field(repr=False)
     domestic: data_domestic.DomesticData = field(repr=False)
     policy: data_policies.PolicyData = field(repr=False)
+    #: Settings nonanticipative, and each scenario's first diverging year (models.nonanticipativity)
+    nonanticipative: bool = False
+    divergence: dict[str, float] = field(default_factory=dict)
 
     @property
     def cvar_weight(self) -> float:
@@ -97,6 +100,7 @@ def build_data(dataset: Dataset) -> ModelData:
         initial_stock={m: num(v) for m, v in zip(materials, col(mats, "initial_stock"))},
         holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
         penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
+        nonanticipative=bool(s.get("nonanticipative")), divergence=nonanticipativity.divergence_years(dataset),
     )
 
 

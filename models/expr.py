@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.numvalue import is_constant, value
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 TOL = 1e-9
 
@@ -53,3 +54,34 @@ def total(variables, constant: float = 0.0):
     if constant:
         args.insert(0, constant)
     return LinearExpression(args)
+
+
+# ---- constraints with every variable in one LinearExpression ----------------------------
+#
+# A rule returns ``row(m, pairs, sense, rhs)``: every variable on the left as one
+# LinearExpression, a plain number on the right; the same relation ``lhs <= rhs`` would
+# give, built without intermediate sums. The hand-off (models.handoff) reads the
+# LinearExpression's arguments directly instead of walking a tree of sums and products.
+
+def _relation_of(m, args, sense: str, rhs: float):
+    if not args:
+        ok = {"<=": -rhs <= TOL, ">=": -rhs >= -TOL, "==": abs(rhs) <= TOL}[sense]
+        return pyo.Constraint.Skip if ok else m.never >= 1
+    body = LinearExpression(args)
+    if sense == "<=":
+        return InequalityExpression((body, rhs), False)
+    if sense == ">=":
+        return InequalityExpression((rhs, body), False)
+    return EqualityExpression((body, rhs))
+
+
+def row(m, pairs, sense: str, rhs: float = 0.0):
+    """``sum(c * v for c, v in pairs)`` ``sense`` ``rhs``; Skip or ``never >= 1`` when no term is left."""
+    return _relation_of(m, [v if c == 1 else MonomialTermExpression((c, v)) for c, v in pairs], sense, rhs)
+
+
+def unit_row(m, variables, sense: str, rhs: float = 0.0, extra=()):
+    """``sum(variables) + sum(c * v for c, v in extra)`` ``sense`` ``rhs`` (see :func:`row`)."""
+    args = list(variables)
+    args.extend(v if c == 1 else MonomialTermExpression((c, v)) for c, v in extra)
+    return _relation_of(m, args, sense, rhs)

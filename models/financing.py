@@ -14,7 +14,7 @@ and budget; 0 for a grant). Without a Financing sheet capex is paid in the build
 
 from __future__ import annotations
 
-from models.expr import relation, total
+from models.expr import unit_row
 
 SYMBOLS = [
     (r"x_{k,f,y}", "amount drawn from source k for builds at f started in y (variable)", "Financing.draw"),
@@ -32,21 +32,23 @@ SYMBOLS = [
 
 def cover_rule(m, f, y):
     r"""Every unit of capex is covered by draws in its year: :math:`\sum_k x_{k,f,y} \ge K_f\, b_{f,y}`."""
-    draws = total(m.x[k, f, y] for k in m.ix.sources_of_build.get((f, y), ()))
-    return relation(m, draws, ">=", m.data.domestic.capex[f] * m.b[f, y])
+    draws = [m.x[k, f, y] for k in m.ix.sources_of_build.get((f, y), ())]
+    return unit_row(m, draws, ">=", 0.0, ((-m.data.domestic.capex[f], m.b[f, y]),))
 
 
 def limit_rule(m, k):
     r""":math:`\sum_{f,y} x_{k,f,y} \le L_k\, (v_k)`."""
     lim = m.data.domestic.limit[k]
-    return relation(m, total(m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]), "<=",
-                    lim * m.v[k] if k in m.v else lim)
+    draws = [m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]]
+    if k in m.v:
+        return unit_row(m, draws, "<=", 0.0, ((-lim, m.v[k]),))
+    return unit_row(m, draws, "<=", lim)
 
 
 def min_draw_rule(m, k):
     r""":math:`\sum_{f,y} x_{k,f,y} \ge \underline x_k\, v_k`."""
-    return relation(m, total(m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]), ">=",
-                    m.data.domestic.min_draw[k] * m.v[k])
+    return unit_row(m, [m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]], ">=", 0.0,
+                    ((-m.data.domestic.min_draw[k], m.v[k]),))
 
 
 def draw_cost(m, k, f, y):

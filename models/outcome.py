@@ -44,6 +44,8 @@ class SolveOptions:
     threads: int | None = None
     log_file: Path | None = None
     on_progress: Callable[[Progress], None] | None = None
+    #: Price binding targets and limits (LP with the integer decisions fixed; the Marginal values sheet).
+    marginals: bool = True
 
 
 #: Columns of the result tables, in order (SPEC section 2). Money is discounted to
@@ -80,3 +82,5 @@ class SolveOutcome:
     #: Seconds per stage: build, handoff, solve, extract.
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    #: The Marginal values sheet (models.marginals), when computed.
+    marginals: pd.DataFrame | None = None

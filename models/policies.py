@@ -17,8 +17,7 @@ supply :math:`S_{s,i,y} = \sum_{o \in O_i} q_{s,y,o} + \sum_{f \in F_i} p_{s,y,f
 
 from __future__ import annotations
 
-from models.expr import linear, relation, total
-from models.stock import supply
+from models.expr import row, unit_row
 
 SYMBOLS = [
     (r"S_{s,i,y}", "total supply: purchases plus domestic production", "derived"),
@@ -53,29 +52,34 @@ def _prods(m, i, y):
 def total_supply_rule(m, s, i, y):
     r"""Total supply of a material with ratio targets, as one variable so each target row
     stays sparse: :math:`S_{s,i,y} = \sum_{o \in O_i} q_{s,y,o} + \sum_{f \in F_i} p_{s,y,f}`."""
-    return relation(m, m.S[s, i, y], "==", supply(m, s, i, y))
+    q, p = m.ix.q, m.ix.p
+    pairs = [(1, m.S[s, i, y])]
+    pairs += [(-1, q[(s, y, o)]) for o in _buys(m, s, i, y)]
+    pairs += [(-1, p[(s, y, f)]) for f in _prods(m, i, y)]
+    return row(m, pairs, "==")
 
 
 def country_share_rule(m, s, i, y, c):
     r""":math:`\sum_{o \in O_{i,c}} q_{s,y,o} \le \bar\theta^{c} S_{s,i,y}`."""
     q = m.ix.q
-    part = total(q[(s, y, o)] for o in m.ix.buys_of_country[(s, i, y, c)])
-    return relation(m, part, "<=", _target(m, "max_country_share", s, i, y) * m.S[s, i, y])
+    part = [q[(s, y, o)] for o in m.ix.buys_of_country[(s, i, y, c)]]
+    return unit_row(m, part, "<=", 0.0, ((-_target(m, "max_country_share", s, i, y), m.S[s, i, y]),))
 
 
 def supplier_share_rule(m, s, i, y, u):
     r""":math:`\sum_{o \in O_{i,u}} q_{s,y,o} \le \bar\theta^{u} S_{s,i,y}`."""
     q = m.ix.q
-    part = total(q[(s, y, o)] for o in m.ix.buys_of_supplier_material[(s, i, y, u)])
-    return relation(m, part, "<=", _target(m, "max_supplier_share", s, i, y) * m.S[s, i, y])
+    part = [q[(s, y, o)] for o in m.ix.buys_of_supplier_material[(s, i, y, u)]]
+    return unit_row(m, part, "<=", 0.0, ((-_target(m, "max_supplier_share", s, i, y), m.S[s, i, y]),))
 
 
 def _weighted(m, s, i, y, w_offer, w_fac, target):
-    """Sum over sources of (attribute - target) x quantity: <= 0 means average <= target."""
+    """(coefficient, variable) pairs of the sum over sources of (attribute - target) x quantity:
+    <= 0 means average <= target."""
     q, p = m.ix.q, m.ix.p
     pairs = [(float(w_offer[o]) - target, q[(s, y, o)]) for o in _buys(m, s, i, y)]
     pairs += [(float(w_fac[f]) - target, p[(s, y, f)]) for f in _prods(m, i, y)]
-    return linear((c, v) for c, v in pairs if c)
+    return [(c, v) for c, v in pairs if c]
 
 
 def avg_risk_rule(m, s, i, y):
@@ -83,51 +87,52 @@ def avg_risk_rule(m, s, i, y):
     :math:`\sum_o \varrho_o q + \sum_f \varrho_f p \le \bar\varrho S`."""
     d = m.data
     lhs = _weighted(m, s, i, y, d.supply.risk, d.domestic.risk, _target(m, "max_avg_risk", s, i, y))
-    return relation(m, lhs, "<=", 0.0)
+    return row(m, lhs, "<=")
 
 
 def green_share_rule(m, s, i, y):
     r""":math:`\sum_{o\ green} q + \sum_{f\ green} p \ge \underline\gamma S`."""
     d = m.data
     lhs = _weighted(m, s, i, y, d.supply.green, d.domestic.green, _target(m, "min_green_share", s, i, y))
-    return relation(m, lhs, ">=", 0.0)
+    return row(m, lhs, ">=")
 
 
 def carbon_intensity_rule(m, s, i, y):
     r""":math:`\sum_o e_o q + \sum_f e_f p \le \bar e S`."""
     d = m.data
     lhs = _weighted(m, s, i, y, d.supply.carbon, d.domestic.carbon, _target(m, "max_carbon_intensity", s, i, y))
-    return relation(m, lhs, "<=", 0.0)
+    return row(m, lhs, "<=")
 
 
 def domestic_share_rule(m, s, i, y):
     r""":math:`\sum_{f \in F_i} p_{s,y,f} \ge \underline\eta D_{i,y}` (final demand, docs/decisions.md)."""
     p = m.ix.p
-    prod = total(p[(s, y, f)] for f in _prods(m, i, y))
-    return relation(m, prod, ">=", _target(m, "min_domestic_share", s, i, y) * m.data.demand.get((i, y), 0.0))
+    prod = [p[(s, y, f)] for f in _prods(m, i, y)]
+    return unit_row(m, prod, ">=", _target(m, "min_domestic_share", s, i, y) * m.data.demand.get((i, y), 0.0))
 
 
 def non_allied_share_rule(m, s, i, y):
     r""":math:`\sum_{o\ non-allied} q_{s,y,o} \le \bar\theta^{na} S`."""
     sd, q = m.data.supply, m.ix.q
-    part = total(q[(s, y, o)] for o in _buys(m, s, i, y) if sd.non_allied[o])
-    return relation(m, part, "<=", _target(m, "max_non_allied_share", s, i, y) * m.S[s, i, y])
+    part = [q[(s, y, o)] for o in _buys(m, s, i, y) if sd.non_allied[o]]
+    return unit_row(m, part, "<=", 0.0, ((-_target(m, "max_non_allied_share", s, i, y), m.S[s, i, y]),))
 
 
 def min_suppliers_rule(m, i):
     r""":math:`\sum_{o \in O_i} z_o \ge N_i`."""
     offers = m.ix.contract_bins_of.get(i, ())
-    return relation(m, total(m.z[o] for o in offers), ">=", m.data.policy.min_suppliers[i])
+    return unit_row(m, [m.z[o] for o in offers], ">=", m.data.policy.min_suppliers[i])
 
 
 def min_stock_rule(m, s, i, y):
     r""":math:`I_{s,i,y} \ge \underline\beta D_{i,y}`."""
-    return m.stock[s, i, y] >= _target(m, "min_stock_share", s, i, y) * m.data.demand.get((i, y), 0.0)
+    target = _target(m, "min_stock_share", s, i, y) * m.data.demand.get((i, y), 0.0)
+    return unit_row(m, (m.stock[s, i, y],), ">=", target)
 
 
 def max_shortage_rule(m, s, i, y):
     r""":math:`u_{s,i,y} \le \bar\mu D_{i,y}`."""
-    return m.short[s, i, y] <= _target(m, "max_shortage_share", s, i, y) * m.data.demand[(i, y)]
+    return unit_row(m, (m.short[s, i, y],), "<=", _target(m, "max_shortage_share", s, i, y) * m.data.demand[(i, y)])
 
 
 # ---- index functions: (s, i, y[, c|u]) only where the target can bind ----------------------

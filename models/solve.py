@@ -14,10 +14,11 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.dataset import Dataset
 
-from models import results
+from models import marginals, results
 from models.build import build_model
 from models.data import build_data
-from models.outcome import Progress, SolveOptions, SolveOutcome, Status
+from models.monitor import SolveMonitor
+from models.outcome import SolveOptions, SolveOutcome, Status
 from models.session import HighsSession, RunResult
 
 _LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
@@ -58,10 +59,11 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=str(exc))
     timings["handoff"] = time.perf_counter() - tick
     info |= {"version": session.version, "interface": session.interface}
-    _watch_progress(session.highs, options)
     tick = time.perf_counter()
     try:
-        run = session.run(config, solver_options)
+        # progress reports and a wall-clock watchdog on the run (models.monitor)
+        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")):
+            run = session.run(config, solver_options)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
@@ -79,7 +81,22 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     outcome.costs = results.costs(model)
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
+    if options.marginals:
+        _add_marginals(outcome, session, dataset, config, solver_options)
     return outcome
+
+
+def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],
+                   solver_options: dict[str, Any]) -> None:
+    """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.marginals).
+    Runs after extraction (it changes the session and the variable values); a failure leaves
+    the plan without the sheet and says why in the message."""
+    tick = time.perf_counter()
+    try:
+        outcome.marginals = marginals.marginal_values(session, dataset, config, solver_options)
+    except Exception as exc:  # the plan stands without its marginal values
+        outcome.message += f"; marginal values not computed ({type(exc).__name__}: {exc})"
+    outcome.timings["marginals"] = time.perf_counter() - tick
 
 
 def _status(run: RunResult) -> Status:
@@ -104,26 +121,3 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     if diff <= 1e-12:
         return 0.0
     return diff / max(abs(objective), 1e-12)
-
-
-def _watch_progress(highs, options: SolveOptions) -> None:
-    """Report improving MIP solutions to ``options.on_progress`` (HiGHS callbacks)."""
-    callback = options.on_progress
-    if callback is None:
-        return
-    event = getattr(highs, "cbMipImprovingSolution", None)
-    if event is None:
-        return
-
-    def report(e) -> None:
-        out = e.data_out
-        try:
-            callback(Progress(elapsed_s=float(out.running_time), incumbent=float(out.objective_function_value),
-                              bound=float(out.mip_dual_bound), gap=float(out.mip_gap)))
-        except Exception:  # a display error must never stop the solve
-            pass
-
-    try:
-        event.subscribe(report)
-    except Exception:
-        pass

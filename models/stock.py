@@ -10,7 +10,7 @@ A surplus bought to meet a min order stays in stock.
 
 from __future__ import annotations
 
-from models.expr import linear, relation, total
+from models.expr import row, total
 
 SYMBOLS = [
     (r"I_{s,i,y}", "closing stock of material i (variable)", "Stock.closing_stock"),
@@ -38,15 +38,22 @@ def balance_rule(m, s, i, y):
     r"""Closing stock = previous + supply - recipe use - met demand:
     :math:`I_{s,i,y} = I_{s,i,y-1} + S_{s,i,y} - \sum_f a_{f,i} p_{s,y,f} - (D_{i,y} - u_{s,i,y})`."""
     d = m.data
-    previous = d.initial_stock[i] if y == d.first_year else m.stock[s, i, y - 1]
+    stock = m.stock
     demand = d.demand.get((i, y), 0.0)
-    met = demand - m.short[s, i, y] if demand > 0 else 0.0
     q, p = m.ix.q, m.ix.p
-    pairs = [(1.0, q[(s, y, o)]) for o in m.ix.buys_of.get((s, i, y), ())]
-    pairs += [(1.0, p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())]
-    pairs += [(-qpu, p[(s, y, f)]) for f, qpu in m.ix.consumers_of.get((y, i), ())]
-    inflow = linear(pairs)
-    return relation(m, m.stock[s, i, y], "==", previous + inflow - met)
+    # stock - previous stock - purchases - production + recipe use - shortage = -demand (+ initial stock)
+    pairs = [(1, stock[s, i, y])]
+    rhs = -demand
+    if y == d.first_year:
+        rhs += d.initial_stock[i]
+    else:
+        pairs.append((-1, stock[s, i, y - 1]))
+    pairs += [(-1, q[(s, y, o)]) for o in m.ix.buys_of.get((s, i, y), ())]
+    pairs += [(-1, p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())]
+    pairs += [(qpu, p[(s, y, f)]) for f, qpu in m.ix.consumers_of.get((y, i), ())]
+    if demand > 0:
+        pairs.append((-1, m.short[s, i, y]))
+    return row(m, pairs, "==", rhs)
 
 
 def stock_index(d):

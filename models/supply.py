@@ -10,7 +10,7 @@ supplier has a qualification cost.
 
 from __future__ import annotations
 
-from models.expr import relation, total
+from models.expr import row, unit_row
 
 SYMBOLS = [
     (r"q_{s,y,o}", "units bought from offer o in year y, scenario s (variable)", "Sourcing.quantity"),
@@ -32,19 +32,19 @@ def capacity_bounds(m, s, y, o):
 
 def contract_link_rule(m, s, y, o):
     r"""No purchase without a contract: :math:`q_{s,y,o} \le M_{s,y,o}\, z_o`."""
-    return m.q[s, y, o] <= m.data.supply.big_m[(s, y, o)] * m.z[o]
+    return row(m, ((1, m.ix.q[(s, y, o)]), (-m.data.supply.big_m[(s, y, o)], m.z[o])), "<=")
 
 
 def qualification_link_rule(m, s, y, o):
     r"""Strong (facility-location) link for an offer without its own binary:
     :math:`q_{s,y,o} \le M_{s,y,o}\, w_u`."""
     sd = m.data.supply
-    return m.q[s, y, o] <= sd.big_m[(s, y, o)] * m.w[sd.supplier[o]]
+    return row(m, ((1, m.ix.q[(s, y, o)]), (-sd.big_m[(s, y, o)], m.w[sd.supplier[o]])), "<=")
 
 
 def contract_needs_qualification_rule(m, o):
     r"""Contracting an offer requires qualifying its supplier: :math:`z_o \le w_{u(o)}`."""
-    return m.z[o] <= m.w[m.data.supply.supplier[o]]
+    return row(m, ((1, m.z[o]), (-1, m.w[m.data.supply.supplier[o]])), "<=")
 
 
 def supplier_capacity_rule(m, s, y, u):
@@ -52,15 +52,17 @@ def supplier_capacity_rule(m, s, y, u):
     :math:`\sum_{o \in O_u} q_{s,y,o} \le \bar Q_u\, (w_u)`."""
     sd = m.data.supply
     q = m.ix.q
-    lhs = total(q[(s, y, o)] for o in m.ix.buys_of_supplier[(s, y, u)])
+    terms = [q[(s, y, o)] for o in m.ix.buys_of_supplier[(s, y, u)]]
     cap = sd.sup_capacity[u]
-    return relation(m, lhs, "<=", cap * m.w[u] if u in m.w else cap)
+    if u in m.w:
+        return unit_row(m, terms, "<=", 0.0, ((-cap, m.w[u]),))
+    return unit_row(m, terms, "<=", cap)
 
 
 def min_order_rule(m, s, y, o):
     r"""Once contracted, buy the min order every year it can deliver (scaled by disruptions):
     :math:`q_{s,y,o} \ge \phi_{s,y,o}\, \underline q_o\, z_o`."""
-    return m.q[s, y, o] >= m.data.supply.min_req[(s, y, o)] * m.z[o]
+    return row(m, ((1, m.ix.q[(s, y, o)]), (-m.data.supply.min_req[(s, y, o)], m.z[o])), ">=")
 
 
 # ---- index functions (sparse) ------------------------------------------------------------

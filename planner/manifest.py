@@ -100,6 +100,9 @@ SETTINGS: tuple[Column, ...] = (
            maximum=0.999999, unit="share 0..1"),
     Column("cvar_weight", "number", "Weight of CVaR added to expected cost (0 = risk-neutral).", default=0.0,
            minimum=0.0, unit="weight"),
+    Column("nonanticipative", "boolean", "true: a scenario's yearly decisions equal the others' until its first "
+           "disruption or scenario-specific policy (no stocking up for a ban the plan cannot yet know of); "
+           "false: the SPEC's two-stage program.", default=False),
     Column("time_limit_s", "number", "Solver time limit.", default=60.0, minimum=0.0, unit="seconds"),
     Column("mip_gap", "number", "Relative MIP gap at which the solver may stop.", default=0.001, minimum=0.0,
            maximum=1.0, unit="share 0..1"),

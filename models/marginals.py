@@ -1,0 +1,140 @@
+"""Marginal values (SPEC §2 "Marginal values"): the cost of tightening each binding policy
+target, capacity or financing limit by one unit of the value as written.
+
+After the MIP, every integer decision (contracts, qualifications, module builds, source
+use) is fixed at the plan's value and the LP of the rest is solved again
+(:meth:`HighsSession.fix_columns`). For a group of rows that one value sets
+(:mod:`models.groups`), with ``L_r`` = d objective / d loosening row r (the LP dual, <= 0
+for a binding row; :func:`loosening_rates`) and ``T_r`` = the room row r loses
+when the value is tightened by one unit (:func:`models.groups.room`):
+
+    marginal_value = - sum_r L_r * T_r   (>= 0: tightening never lowers the cost)
+
+For ``max_country_share`` (rows ``q_c <= share * S``) ``T = S``, so the value is
+``-dual * S`` summed over the countries; for ``min_domestic_share`` ``T`` is the demand;
+for a capacity ``T`` is the disruption factor (and the contract binary on a big-M row
+whose M is that capacity). The objective is the expected discounted cost, so a value is
+in the plan's currency per unit of the target as written (per 1.0 for a share; the
+``per_percentage_point`` column divides by 100). Whole-number targets (min_suppliers,
+max_modules) are not priced: with the integer decisions fixed the LP cannot move them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import highspy
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.dataset import Dataset
+
+from models import groups as G
+from models.session import HighsSession
+
+COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marginal_value",
+           "per_percentage_point", "note", "subject")
+#: A row is binding when its slack is below this (relative to the room it loses), or priced.
+TOL = 1e-7
+
+
+def empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(COLUMNS))
+
+
+def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, Any] | None = None,
+                    solver_options: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
+    the LP and price every binding group. Raises RuntimeError if the LP ends without duals."""
+    m = session.model
+    integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
+    session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
+    config = {k: v for k, v in (config or {}).items() if k not in ("rel_gap", "abs_gap")}
+    run = session.run(config, solver_options)
+    if not run.has_solution or run.termination.name != "convergenceCriteriaSatisfied":
+        raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")
+    session.load_values()
+    rows = []
+    for g in G.policy_groups(m, dataset) + G.limit_groups(m, dataset, module_capacity=True):
+        if g.kind == "max_modules":
+            continue
+        row = _price(session, m, g)
+        if row is not None:
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.sort_values("marginal_value", ascending=False, kind="stable", na_position="last",
+                             ignore_index=True)
+
+
+def loosening_rates(session: HighsSession, cons: list, variables: list) -> list[float]:
+    """d objective / d loosening, from the last (LP) run: per constraint, loosening its row by
+    one unit of its body (raising a finite upper bound, else lowering the lower bound: the
+    row dual with the sign of the bound HiGHS holds); per variable, raising its upper bound
+    (its reduced cost where negative). <= 0 in a minimisation; 0 where not binding."""
+    out = []
+    if cons:
+        duals = session.duals(cons)
+        h = session.highs
+        for con in cons:
+            _status, _lower, upper, _nnz = h.getRow(session.row(con))
+            dual = float(duals[con])
+            out.append(dual if upper < highspy.kHighsInf else -dual)
+    if variables:
+        reduced = session.reduced_costs(variables)
+        out += [min(float(reduced[v]), 0.0) for v in variables]
+    return out
+
+
+def _price(session: HighsSession, m, g: G.Group) -> dict | None:
+    link_rows = [con for con, _f, _b in g.links]
+    rates = loosening_rates(session, g.rows + link_rows, g.uppers)
+    room_rows, room_uppers, room_links = G.room(m, g)
+    rooms = room_rows + room_links + room_uppers  # the order of ``rates``
+    marginal = -sum(rate * r for rate, r in zip(rates, rooms)) + 0.0
+    priced = any(abs(rate) > TOL and r > 0 for rate, r in zip(rates, rooms))
+    binding = priced or _binding(m, g, room_rows, room_uppers)
+    if not binding:
+        return None
+    whole = g.column == "min_suppliers"
+    value = float("nan") if whole else marginal
+    return {
+        "policy": g.column, "material": g.material, "year": g.year, "scenario": g.scenario,
+        "excel_row": g.excel_row, "value": g.value, "marginal_value": value,
+        "per_percentage_point": value / 100.0 if g.is_share and not whole else float("nan"),
+        "note": _note(m, g, whole), "subject": g.subject,
+    }
+
+
+def _binding(m, g: G.Group, room_rows, room_uppers) -> bool:
+    """Some row or bound of ``g`` is at its limit where tightening would cost room."""
+    for con, r in zip(g.rows, room_rows):
+        if r > 0 and abs(con.slack()) <= TOL * max(1.0, r):
+            return True
+    for var, r in zip(g.uppers, room_uppers):
+        if r > 0 and var.ub is not None and var.value is not None and var.ub - var.value <= TOL * max(1.0, var.ub):
+            return True
+    return False
+
+
+def _note(m, g: G.Group, whole: bool) -> str:
+    if whole:
+        return "whole-number target: not priced (the contracts are fixed in the LP)"
+    direction = "lowering" if g.tightening_lowers else "raising"
+    unit = ("1.0 of share (100 percentage points)" if g.is_share
+            else "one unit per year" if g.kind == "capacity" else "one unit")
+    what = {"capacity": "capacity", "financing": "limit"}.get(g.kind, "target")
+    extra = ""
+    if g.column in ("max_country_share", "max_supplier_share"):
+        names = _binding_members(m, g)
+        if names:
+            extra = f"; binding for {', '.join(names)}"
+    return (f"expected discounted cost of {direction} the {what} by {unit}, with the integer decisions "
+            f"fixed at the plan's values{extra}")
+
+
+def _binding_members(m, g: G.Group) -> list[str]:
+    out = []
+    for con in g.rows:
+        if abs(con.slack()) <= TOL * max(1.0, G.supply(m, g.scenario, g.material, g.year)):
+            out.append(str(con.index()[-1]))
+    return out
