@@ -22,10 +22,14 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.base.var import VarData
 from pyomo.core.expr.numvalue import native_numeric_types, value
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.repn.linear import LinearRepnVisitor
 
 INF = highspy.kHighsInf
+_MONO = MonomialTermExpression
+_VARDATA = VarData
 
 
 class NonlinearModelError(ValueError):
@@ -97,16 +101,21 @@ class LinearCompiler:
             idx: list[int] = []
             val: list[float] = []
             const = 0.0
-            mono = MonomialTermExpression
-            for arg in body.args:
+            args = body._args_
+            if len(args) != body._nargs:
+                args = args[:body._nargs]
+            for arg in args:
                 cls = arg.__class__
-                if cls is mono:
-                    coef, var = arg.args
+                if cls is _MONO:
+                    coef, var = arg._args_
                     j = col_of.get(id(var))
                     if j is None or coef.__class__ not in native_numeric_types:
                         return self._visit(body)
                     idx.append(j)
                     val.append(coef)
+                elif cls is _VARDATA:
+                    idx.append(col_of[id(arg)])
+                    val.append(1.0)
                 elif cls in native_numeric_types:
                     const += arg
                 else:
@@ -125,7 +134,25 @@ class LinearCompiler:
 
     def row(self, con):
         """``(columns, coefficients, lower, upper)`` of a constraint, constants moved to the bounds."""
-        lb, body, ub = con.to_bounded_expression(True)
+        expr = con._expr
+        cls = expr.__class__
+        lb = ub = None
+        if cls is InequalityExpression and not expr._strict:
+            lhs, rhs = expr._args_
+            if rhs.__class__ in native_numeric_types:
+                body, ub = lhs, rhs
+            elif lhs.__class__ in native_numeric_types:
+                lb, body = lhs, rhs
+            else:
+                lb, body, ub = con.to_bounded_expression(True)
+        elif cls is EqualityExpression:
+            lhs, rhs = expr._args_
+            if rhs.__class__ in native_numeric_types:
+                body, lb, ub = lhs, rhs, rhs
+            else:
+                lb, body, ub = con.to_bounded_expression(True)
+        else:
+            lb, body, ub = con.to_bounded_expression(True)
         idx, val, const = self.linear(body)
         lower = -INF if lb is None else float(lb) - const
         upper = INF if ub is None else float(ub) - const

@@ -35,6 +35,8 @@ from models.session import HighsSession
 COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marginal_value",
            "per_percentage_point", "note", "subject")
 #: A row is binding when its slack is below this (relative to the room it loses), or priced.
+#: Binding rows are listed with a zero value too (degenerate: held at the bound at no cost at
+#: the margin), except share targets that cannot be tightened (a cap of 0, a minimum of 1).
 TOL = 1e-7
 
 
@@ -92,8 +94,7 @@ def _price(session: HighsSession, m, g: G.Group) -> dict | None:
     rooms = room_rows + room_links + room_uppers  # the order of ``rates``
     marginal = -sum(rate * r for rate, r in zip(rates, rooms)) + 0.0
     priced = any(abs(rate) > TOL and r > 0 for rate, r in zip(rates, rooms))
-    binding = priced or _binding(m, g, room_rows, room_uppers)
-    if not binding:
+    if not priced and (_at_extreme(g) or not _binding(m, g, room_rows, room_uppers)):
         return None
     whole = g.column == "min_suppliers"
     value = float("nan") if whole else marginal
@@ -103,6 +104,11 @@ def _price(session: HighsSession, m, g: G.Group) -> dict | None:
         "per_percentage_point": value / 100.0 if g.is_share and not whole else float("nan"),
         "note": _note(m, g, whole), "subject": g.subject,
     }
+
+
+def _at_extreme(g: G.Group) -> bool:
+    """A share target that cannot be tightened further (a cap of 0, a minimum of 1)."""
+    return g.is_share and g.value == (0.0 if g.tightening_lowers else 1.0)
 
 
 def _binding(m, g: G.Group, room_rows, room_uppers) -> bool:
