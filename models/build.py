@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from models import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply
 from models.data import ModelData
+from models.handoff import paused_gc
 
 
 @dataclass
@@ -89,6 +90,12 @@ def _set(index):
 
 
 def build_model(d: ModelData) -> pyo.ConcreteModel:
+    """The Pyomo model of ``d`` (the garbage collector paused meanwhile: see models.handoff)."""
+    with paused_gc():
+        return _build_model(d)
+
+
+def _build_model(d: ModelData) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name="trust-planner")
     m.data = d
     production = capacity.production_index(d)
@@ -149,7 +156,23 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     return m
 
 
-def _policies(m, d: ModelData, ix: Lookups) -> None:
+#: Policy constraint families: (component name, rule), in declaration order.
+POLICY_FAMILIES = [
+    ("country_share", policies.country_share_rule),
+    ("supplier_share", policies.supplier_share_rule),
+    ("avg_risk", policies.avg_risk_rule),
+    ("green_share", policies.green_share_rule),
+    ("carbon_intensity", policies.carbon_intensity_rule),
+    ("domestic_share", policies.domestic_share_rule),
+    ("non_allied_share", policies.non_allied_share_rule),
+    ("min_suppliers", policies.min_suppliers_rule),
+    ("min_stock", policies.min_stock_rule),
+    ("max_shortage", policies.max_shortage_rule),
+]
+
+
+def policy_indices(d: ModelData, ix: Lookups) -> dict[str, list]:
+    """The index of every policy family (only where its target can bind), and of ``S``."""
     sd, dd = d.supply, d.domestic
 
     def exceeds(attr_o, attr_f):
@@ -167,19 +190,26 @@ def _policies(m, d: ModelData, ix: Lookups) -> None:
     supplier = policies.supplier_share_index(d, ix)
     non_allied_keys = ratio("max_non_allied_share", lambda i, y, s, v: v < 1 and exceeds(
         non_allied, {f: 0.0 for f in dd.facilities})(i, y, s, 0.0))
-    # total supply as a variable only where a share cap refers to it
-    m.S = pyo.Var(_set(sorted({k[:3] for k in country + supplier} | set(non_allied_keys), key=str)),
-                  within=pyo.NonNegativeReals)
+    return {
+        # total supply as a variable only where a share cap refers to it
+        "S": sorted({k[:3] for k in country + supplier} | set(non_allied_keys), key=str),
+        "country_share": country,
+        "supplier_share": supplier,
+        "avg_risk": ratio("max_avg_risk", exceeds(sd.risk, dd.risk)),
+        "green_share": ratio("min_green_share", lambda i, y, s, v: v > 0 and exceeds(
+            not_green_o, not_green_f)(i, y, s, 0.0)),
+        "carbon_intensity": ratio("max_carbon_intensity", exceeds(sd.carbon, dd.carbon)),
+        "domestic_share": policies.domestic_share_index(d),
+        "non_allied_share": non_allied_keys,
+        "min_suppliers": policies.min_suppliers_index(d),
+        "min_stock": policies.min_stock_index(d),
+        "max_shortage": policies.max_shortage_index(d),
+    }
+
+
+def _policies(m, d: ModelData, ix: Lookups) -> None:
+    index = policy_indices(d, ix)
+    m.S = pyo.Var(_set(index["S"]), within=pyo.NonNegativeReals)
     _con(m, "total_supply", list(m.S.index_set()), policies.total_supply_rule)
-    _con(m, "country_share", country, policies.country_share_rule)
-    _con(m, "supplier_share", supplier, policies.supplier_share_rule)
-    _con(m, "avg_risk", ratio("max_avg_risk", exceeds(sd.risk, dd.risk)), policies.avg_risk_rule)
-    _con(m, "green_share", ratio("min_green_share", lambda i, y, s, v: v > 0 and exceeds(
-        not_green_o, not_green_f)(i, y, s, 0.0)), policies.green_share_rule)
-    _con(m, "carbon_intensity", ratio("max_carbon_intensity", exceeds(sd.carbon, dd.carbon)),
-         policies.carbon_intensity_rule)
-    _con(m, "domestic_share", policies.domestic_share_index(d), policies.domestic_share_rule)
-    _con(m, "non_allied_share", non_allied_keys, policies.non_allied_share_rule)
-    _con(m, "min_suppliers", policies.min_suppliers_index(d), policies.min_suppliers_rule)
-    _con(m, "min_stock", policies.min_stock_index(d), policies.min_stock_rule)
-    _con(m, "max_shortage", policies.max_shortage_index(d), policies.max_shortage_rule)
+    for name, rule in POLICY_FAMILIES:
+        _con(m, name, index[name], rule)

@@ -213,6 +213,7 @@ def limit_groups(m, dataset: Dataset, module_capacity: bool = False) -> list[Gro
     fac_row = _row_of(dataset["Facilities"], "facility")
     fin_row = _row_of(dataset["Financing"], "source")
     groups: dict[tuple, Group] = {}
+    materials: dict[int, set[str]] = defaultdict(set)
 
     def group(key, *args, **kw) -> Group:
         if key not in groups:
@@ -228,19 +229,21 @@ def limit_groups(m, dataset: Dataset, module_capacity: bool = False) -> list[Gro
             g = group((OFFER_CAPACITY, o, s, y), "capacity", OFFER_CAPACITY, f"{u}/{i}", i, y, s,
                       offer_row[o] if offer_row else None, float(own_cap[o]), scale=float(own_cap[o]))
         else:
-            g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, i, y, s, sup_row.get(u),
+            g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, "", y, s, sup_row.get(u),
                       float(sd.sup_capacity[u]), scale=float(sd.sup_capacity[u]))
-            if i not in g.material.split(", "):
-                g.material = ", ".join(sorted(set(g.material.split(", ")) - {""} | {i}))
+            materials[id(g)].add(i)
         g.uppers.append(m.ix.q[key])
         link = _link(m, key)
         if link is not None:
             g.links.append((link[0], _factor(sd, key), link[1]))
     for (s, y, u), con in getattr(m, "supplier_capacity", {}).items():
-        mats = sorted({sd.material[o] for o in m.ix.buys_of_supplier[(s, y, u)]})
-        g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, ", ".join(mats), y, s,
+        g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, "", y, s,
                   sup_row.get(u), float(sd.sup_capacity[u]), scale=float(sd.sup_capacity[u]))
+        materials[id(g)].update(sd.material[o] for o in m.ix.buys_of_supplier[(s, y, u)])
         g.rows.append(con)
+    for g in groups.values():  # a supplier's joint capacity covers all the materials it sells
+        if id(g) in materials:
+            g.material = ", ".join(sorted(materials[id(g)]))
     for k, con in getattr(m, "financing_limit", {}).items():
         g = group((FINANCING_LIMIT, k), "financing", FINANCING_LIMIT, k, "", None, None, fin_row.get(k),
                   float(dd.limit[k]), scale=float(dd.limit[k]))

@@ -5,7 +5,7 @@ After the MIP, every integer decision (contracts, qualifications, module builds,
 use) is fixed at the plan's value and the LP of the rest is solved again
 (:meth:`HighsSession.fix_columns`). For a group of rows that one value sets
 (:mod:`models.groups`), with ``L_r`` = d objective / d loosening row r (the LP dual, <= 0
-for a binding row; :func:`loosening_rates`) and ``T_r`` = the room row r loses
+for a binding row; :meth:`Duals.loosening_rates`) and ``T_r`` = the room row r loses
 when the value is tightened by one unit (:func:`models.groups.room`):
 
     marginal_value = - sum_r L_r * T_r   (>= 0: tightening never lowers the cost)
@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import highspy
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -40,10 +41,6 @@ COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marg
 TOL = 1e-7
 
 
-def empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(COLUMNS))
-
-
 def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, Any] | None = None,
                     solver_options: dict[str, Any] | None = None) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
@@ -52,15 +49,18 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
     integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
     session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
     config = {k: v for k, v in (config or {}).items() if k not in ("rel_gap", "abs_gap")}
+    if config.get("time_limit") is not None:  # HiGHS holds time_limit against its run time summed over runs
+        config["time_limit"] = session.highs.getRunTime() + float(config["time_limit"])
     run = session.run(config, solver_options)
     if not run.has_solution or run.termination.name != "convergenceCriteriaSatisfied":
         raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")
     session.load_values()
+    duals = Duals(session)
     rows = []
     for g in G.policy_groups(m, dataset) + G.limit_groups(m, dataset, module_capacity=True):
         if g.kind == "max_modules":
             continue
-        row = _price(session, m, g)
+        row = _price(duals, m, g)
         if row is not None:
             rows.append(row)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
@@ -68,28 +68,36 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
                              ignore_index=True)
 
 
-def loosening_rates(session: HighsSession, cons: list, variables: list) -> list[float]:
-    """d objective / d loosening, from the last (LP) run: per constraint, loosening its row by
-    one unit of its body (raising a finite upper bound, else lowering the lower bound: the
-    row dual with the sign of the bound HiGHS holds); per variable, raising its upper bound
-    (its reduced cost where negative). <= 0 in a minimisation; 0 where not binding."""
-    out = []
-    if cons:
-        duals = session.duals(cons)
+class Duals:
+    """The last (LP) run's duals, read from HiGHS once (a per-row call would copy every dual)."""
+
+    def __init__(self, session: HighsSession):
         h = session.highs
+        solution = h.getSolution()
+        if not solution.dual_valid:
+            raise RuntimeError("the LP with the integer decisions fixed has no duals")
+        self.session = session
+        self.row_dual = np.asarray(solution.row_dual)
+        self.col_dual = np.asarray(solution.col_dual)
+        self.row_upper = np.asarray(h.getLp().row_upper_)
+
+    def loosening_rates(self, cons: list, variables: list) -> list[float]:
+        """d objective / d loosening: per constraint, loosening its row by one unit of its body
+        (raising a finite upper bound, else lowering the lower bound: the row dual with the sign
+        of the bound HiGHS holds); per variable, raising its upper bound (its reduced cost where
+        negative). <= 0 in a minimisation; 0 where not binding."""
+        out = []
         for con in cons:
-            _status, _lower, upper, _nnz = h.getRow(session.row(con))
-            dual = float(duals[con])
-            out.append(dual if upper < highspy.kHighsInf else -dual)
-    if variables:
-        reduced = session.reduced_costs(variables)
-        out += [min(float(reduced[v]), 0.0) for v in variables]
-    return out
+            r = self.session.row(con)
+            dual = float(self.row_dual[r])
+            out.append(dual if self.row_upper[r] < highspy.kHighsInf else -dual)
+        out += [min(float(self.col_dual[self.session.column(v)]), 0.0) for v in variables]
+        return out
 
 
-def _price(session: HighsSession, m, g: G.Group) -> dict | None:
+def _price(duals: Duals, m, g: G.Group) -> dict | None:
     link_rows = [con for con, _f, _b in g.links]
-    rates = loosening_rates(session, g.rows + link_rows, g.uppers)
+    rates = duals.loosening_rates(g.rows + link_rows, g.uppers)
     room_rows, room_uppers, room_links = G.room(m, g)
     rooms = room_rows + room_links + room_uppers  # the order of ``rates``
     marginal = -sum(rate * r for rate, r in zip(rates, rooms)) + 0.0

@@ -85,6 +85,13 @@ class SolveMonitor:
             except Exception:
                 pass
         self._subscribed.clear()
+        if self.fired:
+            # HiGHS keeps the interrupt flag in its callback input across runs: the next run on
+            # this object would stop at once. Re-registering the callback handler clears it.
+            try:
+                self.highs.enableCallbacks()
+            except Exception:
+                pass
         return False
 
     # ---- callbacks (must never raise into HiGHS) -----------------------------------------

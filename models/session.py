@@ -76,7 +76,8 @@ class HighsSession:
     def __init__(self, model: pyo.ConcreteModel):
         self.model = model
         tick = time.perf_counter()
-        compiled = handoff.compile_model(model)
+        with handoff.paused_gc():
+            compiled = handoff.compile_model(model)
         self.timings: dict[str, float] = {"compile": time.perf_counter() - tick}
         self._columns = compiled.columns
         self._col_of = compiled.col_of
@@ -93,6 +94,7 @@ class HighsSession:
         handoff.pass_model(self._h, compiled)
         self.timings["pass"] = time.perf_counter() - tick
         self.size = (compiled.num_col, compiled.num_row, compiled.num_nz)
+        self.n_integer = int(compiled.integrality.sum())
         # the row-wise matrix, kept only for row updates (update_rows diffs against it)
         self._matrix = (compiled.start, compiled.index, compiled.value)
         self._row_cache: dict[int, tuple[list[int], list[float]]] = {}
@@ -312,6 +314,7 @@ class HighsSession:
         ConstraintData) becomes a free, empty row. Returns the number of coefficients changed.
         """
         self._invalidate()
+        self._compiler.reset()  # named Expressions may have changed too
         h = self._h
         changed = 0
         rows, lowers, uppers = [], [], []
@@ -347,6 +350,7 @@ class HighsSession:
     def update_objective(self) -> int:
         """Re-read the active objective from Pyomo and push changed costs (and offset, sense)."""
         self._invalidate()
+        self._compiler.reset()
         cost, offset, sense = handoff.compile_objective(self._compiler, handoff.objective_of(self.model),
                                                         len(self._columns))
         diff = np.flatnonzero(cost != self._cost)

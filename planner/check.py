@@ -4,14 +4,23 @@ From the plan's Input.<sheet> copies and its decision sheets (Sourcing, Contract
 Production, Financing, Stock, Shortages) the audit recomputes every constraint of the
 SPEC and every cost component, CVaR and the objective, and reports each violation or
 mismatch beyond ``1e-6 × scale + 1e-6 × |value|`` as a :class:`Finding`. It does not use
-``models/``: it is a second, independent implementation (planner/audit/).
+``models/``: it is a second, independent implementation (planner/audit/), one module per
+family:
+
+- inputs: the Input copies validated like an input workbook (planner.validation)
+- supply: offers, contracts, sanctions, availability, capacities, min orders
+- domestic: builds (timing, module limits), production capacity, financing
+- balance: stock balance and shortage; policies: every Policies column with precedence
+- scenarios: the optional ``nonanticipative`` setting
+- costs: every cost component, scenario costs, CVaR, the objective
+- reports: figures shown beside the decisions (landed costs, PV costs, KPIs)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.audit import balance, costs, domestic, inputs, policies, reports, supply
+from planner.audit import balance, costs, domestic, inputs, policies, reports, scenarios, supply
 from planner.audit.costs import Recomputation, cvar
 from planner.audit.data import AuditData, load
 from planner.audit.findings import Finding
@@ -61,6 +70,7 @@ def _audit(saved: SavedPlan, findings: list[Finding]) -> Audit:
     findings += domestic.check_financing(data)
     findings += balance.check_balance(data, flows)
     findings += policies.check_policies(data, flows)
+    findings += scenarios.check_nonanticipativity(data)
     recomputation = costs.recompute(data, flows)
     findings += costs.check_costs(data, recomputation)
     findings += reports.check_reports(data, flows, recomputation)

@@ -82,11 +82,16 @@ def solve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log: Annotated[Optional[Path], typer.Option("--log", help="Write the HiGHS log to this file.")] = None,
     large: Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")] = False,
+    explain: Annotated[Optional[Path], typer.Option(
+        "--explain", help="If no plan exists, write the conflicting policies and limits to this workbook.")] = None,
+    marginals: Annotated[bool, typer.Option(
+        "--marginals/--no-marginals", help="Add the Marginal values sheet (an extra LP solve).")] = True,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
     from models.solve import solve_dataset
-    from planner.plan import write_plan
+    from planner.plan import MARGINAL_SHEET, write_plan
+    from planner.progress import live_progress
     from planner.report import print_solve_summary
 
     path = input_path or EXAMPLE
@@ -94,13 +99,15 @@ def solve(
         err.print(f"[red]input not found: {path}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
     dataset = _read_or_exit(path, large)
-    options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log)
-    with console.status("solving…", spinner="dots") if not quiet else _nullcontext():
+    if log:  # HiGHS appends to its log file: start a fresh one
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
+    with live_progress(console, quiet) as on_progress:
+        options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log, on_progress=on_progress,
+                               marginals=marginals)
         outcome = solve_dataset(dataset, options)
     if outcome.status is Status.INFEASIBLE:
-        err.print("[red]infeasible: no plan satisfies every policy and limit; no plan written.[/red]")
-        if outcome.message:
-            err.print(outcome.message)
+        _explain_infeasible(dataset, options, explain, quiet)
         raise typer.Exit(EXIT_INFEASIBLE)
     if outcome.status is Status.NO_SOLUTION:
         err.print(f"[red]no plan found within the time limit ({outcome.solve_seconds:.1f} s); "
@@ -110,8 +117,29 @@ def solve(
         err.print(f"[red]solver ended with: {outcome.status.value}. {outcome.message}[/red]")
         raise typer.Exit(EXIT_INTERNAL)
     plan_path = output or default_plan_path(path)
-    write_plan(plan_path, outcome, dataset)
+    extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
+    write_plan(plan_path, outcome, dataset, extra_sheets=extra)
     print_solve_summary(console, outcome, dataset, plan_path)
+    if marginals and outcome.marginals is None:
+        why = next((part for part in outcome.message.split("; ") if part.startswith("marginal values")), "")
+        err.print(f"[yellow]no Marginal values sheet ({why or outcome.message})[/yellow]")
+
+
+def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) -> None:
+    """Name the conflicting policies and limits (models.diagnosis); write them to ``explain`` if given."""
+    from dataclasses import replace
+
+    from models.diagnosis import diagnose
+    from planner.explain import print_diagnosis, write_diagnosis
+    from planner.progress import live_progress
+
+    err.print("[red]infeasible: no plan satisfies every policy and limit; no plan written.[/red]")
+    with live_progress(console, quiet, "looking for the conflicting policies and limits") as on_progress:
+        diagnosis = diagnose(dataset, replace(options, on_progress=on_progress))
+    print_diagnosis(err, diagnosis, explain)
+    if explain:
+        write_diagnosis(explain, diagnosis, dataset)
+        err.print(f"Diagnosis written to [bold]{explain}[/bold]")
 
 
 @app.command()
@@ -146,14 +174,6 @@ def _register_command_groups() -> None:
 
 
 _register_command_groups()
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main() -> None:

@@ -75,8 +75,10 @@ def compare(
 def check(
     plan: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan workbook to audit.")],
 ) -> None:
-    """Audit PLAN without the solver: recompute every constraint and cost from its own inputs and
-    decisions; exit 0 if verified, 1 listing each violation, 2 if PLAN is not a readable plan."""
+    """Audit PLAN without the solver: every constraint and cost recomputed from its own inputs.
+
+    Exit 0 if verified, 1 listing each violation or mismatch, 2 if PLAN is not a readable plan.
+    """
     from planner.check import audit_plan
 
     saved = _read(plan)

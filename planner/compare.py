@@ -463,7 +463,6 @@ def chart_blocks(comparison: Comparison):
     data = data.fillna(0.0)
     data = data[(data.abs() > 1e-9).any(axis=1) | (data.index == "objective")]
     data = data.rename(index=lambda m: m[5:] if m.startswith("cost.") else m).reset_index()
-    data = data.rename(columns={"metric": "metric"})
     currency = str(comparison.plans[0].dataset.settings.get("currency") or "")
     return [ChartBlock("Objective and cost components per plan", data, "clustered", y_title=currency)]
 

@@ -202,7 +202,11 @@ def _typed(frame: pd.DataFrame, sheet: str, path: Path) -> pd.DataFrame:
                 if series.isna().any():
                     bad = int(frame["excel_row"][series.isna()].iloc[0])
                     raise PlanError(f"{path.name}: sheet {sheet} row {bad}: {col} is blank")
-                series = series.round().astype("int64")
+                fractional = series != series.round()
+                if fractional.any():
+                    bad = int(frame["excel_row"][fractional].iloc[0])
+                    raise PlanError(f"{path.name}: sheet {sheet} row {bad}: {col} is not a whole number")
+                series = series.astype("int64")
             out[col] = series
         else:
             out[col] = frame[col]

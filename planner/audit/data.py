@@ -202,7 +202,10 @@ def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFra
 
 
 def _penalties(ds, offers: pd.DataFrame, facilities: pd.DataFrame, materials: list[str]) -> pd.Series:
-    """Shortage penalty per material (docs/decisions.md: default shortage penalty)."""
+    """Shortage penalty per material (docs/decisions.md: default shortage penalty): the
+    material's, else the Settings value, else 10 × the highest base landed cost among all its
+    offers (sanctioned ones too) if positive, else 10 × the highest unit cost of facilities
+    producing it if positive, else 1,000,000."""
     mats = ds["Materials"].drop_duplicates("material").set_index("material")
     setting = ds.settings.get("shortage_penalty")
     landed = offers["base_landed"].groupby(level="material").max() if len(offers) else pd.Series(dtype=float)
@@ -214,7 +217,7 @@ def _penalties(ds, offers: pd.DataFrame, facilities: pd.DataFrame, materials: li
             out[m] = float(own)
         elif setting is not None and not pd.isna(setting):
             out[m] = float(setting)
-        elif m in landed.index and not pd.isna(landed[m]):
+        elif m in landed.index and landed[m] > 0:
             out[m] = 10.0 * float(landed[m])
         elif m in fac_cost.index and fac_cost[m] > 0:
             out[m] = 10.0 * float(fac_cost[m])

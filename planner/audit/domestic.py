@@ -40,6 +40,11 @@ def check_builds(d: AuditData) -> list[Finding]:
             continue
         started = 0.0 if pd.isna(row.modules_started) else float(row.modules_started)
         f = fac.loc[row.facility]
+        if row.year not in d.years and any(not pd.isna(v) and v != 0 for v in
+                                           (row.modules_started, row.modules_producing, row.capacity)):
+            out.append(Finding("build timing", "Builds", at, f"a record for a year outside the horizon "
+                               f"{d.first}-{d.last}"))
+            continue
         if started < -tol(0):
             out.append(Finding("build", "Builds", at, f"negative modules started {num(started)}", found=started))
         if abs(started - round(started)) > 1e-6:

@@ -28,8 +28,16 @@ def check_inputs(plan: SavedPlan) -> list[Finding]:
     try:
         validate(RawWorkbook(sheets, []))
     except InputError as exc:
-        return [Finding("input", f"{INPUT_PREFIX}{p.sheet}" if p.sheet and not p.sheet.startswith(INPUT_PREFIX)
-                        else (p.sheet or "Input"), p.cell + (f" [{p.column}]" if p.column else ""),
-                        (f"found {p.value}, " if p.value != "" else "") + f"expected {p.expected}")
-                for p in exc.problems]
+        return [_finding(p) for p in exc.problems]
     return []
+
+
+def _finding(p) -> Finding:
+    """A validation problem, with its cell named on the plan's Input copy."""
+    sheet = p.sheet if not p.sheet or p.sheet.startswith(INPUT_PREFIX) else INPUT_PREFIX + p.sheet
+    cell = p.cell
+    if p.sheet and cell.startswith(p.sheet + "!"):
+        cell = INPUT_PREFIX + cell
+    where = cell + (f" [{p.column}]" if p.column else "")
+    return Finding("input", sheet or "Input", where,
+                   (f"found {p.value}, " if p.value != "" else "") + f"expected {p.expected}")

@@ -115,6 +115,9 @@ def _kpis(d: AuditData, flows: pd.DataFrame) -> list[Finding]:
     for row in kpis.itertuples(index=False):
         key = (row.scenario, row.year, row.material)
         if key not in position.index:
+            out.append(Finding("reported figure", "KPIs", where(scenario=row.scenario, year=row.year,
+                                                                material=row.material),
+                               "a row for a scenario, year or material the plan does not have"))
             continue
         i = position[key]
         for col, values in expected.items():

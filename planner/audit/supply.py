@@ -130,6 +130,9 @@ def _check_contract_rows(d: AuditData) -> list[Finding]:
             out.append(Finding("contract", "Contracts", at, "contract for an offer that is not in Input.Offers"))
             continue
         o = d.offers.loc[(row.supplier, row.material)]
+        if row.country != o["country"]:
+            out.append(Finding("contract", "Contracts", at, f"country {row.country or '(blank)'} but supplier "
+                               f"{row.supplier} is in {o['country']}"))
         if o["sanctioned"]:
             out.append(Finding("sanctions", "Contracts", at, f"contract with an offer from sanctioned country "
                                f"{o['country']}"))

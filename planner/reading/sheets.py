@@ -1,18 +1,33 @@
 """Raw tables from the workbook: header row, then value rows, nothing typed yet.
 
-openpyxl parses the (pre-scanned) bytes in ``read_only`` and ``data_only``
-mode; rows are iterated with ``values_only`` and a column cap equal to the
-header width, so a stray cell at XFD1048576 neither allocates the grid nor
-stretches every row: the table ends after :attr:`Limits.max_empty_rows` fully
-empty rows, with a warning when the sheet's recorded extent goes further.
+Two readers give the same values (what Excel saved: cached results of
+formulas, ``None`` for a blank cell, ``datetime`` for a date, the text of an
+error value like ``"#N/A"``):
+
+- **fast**: python-calamine (Rust) reads a whole sheet into a dense grid in
+  memory. It runs only on bytes the pre-scan accepted and only when the scan
+  bounds what it would allocate: the sheet's cell extent (largest row x
+  largest column of any cell, every cell placed by its own reference) under
+  :func:`dense_cells_cap`, and no shared-strings table announcing more strings
+  than it can hold. Its blanks (``""``) become ``None``, its whole-day dates
+  ``datetime``, and the error cells it reads as blank get the pre-scan's text.
+- **streaming**: openpyxl in ``read_only`` and ``data_only`` mode, row by row
+  with a column cap equal to the header width, for every other sheet (a stray
+  cell at XFD1048576, cells without references), and for the whole workbook if
+  calamine is missing or cannot open it.
+
+Either way a table ends after :attr:`Limits.max_empty_rows` fully empty rows,
+with a warning when the sheet's extent goes further.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from io import BytesIO
-from typing import Any
+from itertools import islice
+from typing import Any, Iterator
 
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -20,7 +35,25 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from planner import manifest
 from planner.problems import InputError, Problem, cell_ref, show
 from planner.reading.limits import Limits
-from planner.reading.zipscan import SheetScan, ZipScan
+from planner.reading.zipscan import SheetPart, SheetScan, ZipScan
+
+try:  # the fast reader is optional: without it every sheet is streamed by openpyxl
+    from python_calamine import CalamineWorkbook
+except ImportError:  # pragma: no cover - depends on the environment
+    CalamineWorkbook = None
+
+#: Bytes per cell of calamine's dense grid (measured: about 30).
+DENSE_CELL_BYTES = 32
+
+
+def dense_cells_cap(limits: Limits) -> int:
+    """Most cells (rows x columns of a sheet's extent) the fast reader may allocate.
+
+    About 20 columns of a full-height table at :attr:`Limits.max_rows`: some
+    320 MB with the default limits. A larger or sparser extent (a stray cell
+    far right or far down) is streamed by openpyxl instead.
+    """
+    return max(4_000_000, (limits.max_rows + limits.max_empty_rows) * 20)
 
 
 def norm(name: Any) -> str:
@@ -56,63 +89,185 @@ class RawWorkbook:
     problems: list[Problem]
 
 
-def read_sheets(data: bytes, scan: ZipScan, limits: Limits) -> RawWorkbook:
-    """Read every manifest sheet found in the workbook into a :class:`RawSheet`."""
+def read_sheets(data: bytes, scan: ZipScan, limits: Limits, fast: bool = True) -> RawWorkbook:
+    """Read every manifest sheet found in the workbook into a :class:`RawSheet`.
+
+    ``fast=False`` streams every sheet with openpyxl (the reference reader).
+    """
     problems: list[Problem] = []
-    try:
-        wb = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise InputError([Problem("", "", "", type(exc).__name__,
-                                  f"an .xlsx workbook openpyxl can open ({exc})")]) from None
-    try:
-        parts = {p.name: p for p in scan.sheets}
-        wanted = {norm(s.name): s for s in manifest.SHEETS}
-        info = {norm(n) for n in manifest.INFO_SHEETS}
-        found: dict[str, str] = {}
-        for title in wb.sheetnames:
-            key = norm(title)
-            part = parts.get(title)
-            state = part.state if part else "visible"
-            if key in wanted:
-                sheet = wanted[key]
-                if sheet.name in found:
-                    problems.append(Problem(title, "", "", title, f"one sheet named {sheet.name}; the workbook "
-                                            f"also has {found[sheet.name]!r}"))
+    with _Workbook(data, scan, limits, fast) as wb:
+        try:
+            parts = {p.name: p for p in scan.sheets}
+            wanted = {norm(s.name): s for s in manifest.SHEETS}
+            info = {norm(n) for n in manifest.INFO_SHEETS}
+            found: dict[str, str] = {}
+            for title in wb.sheetnames:
+                key = norm(title)
+                part = parts.get(title)
+                state = part.state if part else "visible"
+                if key in wanted:
+                    sheet = wanted[key]
+                    if sheet.name in found:
+                        problems.append(Problem(title, "", "", title, f"one sheet named {sheet.name}; the "
+                                                f"workbook also has {found[sheet.name]!r}"))
+                        continue
+                    found[sheet.name] = title
+                    if state != "visible":
+                        problems.append(Problem(sheet.name, "", "", f"{state} sheet {title!r}",
+                                                "a visible sheet (it is read anyway)", "warning"))
+                elif key not in info:
+                    hidden = f" ({state})" if state != "visible" else ""
+                    problems.append(Problem(title, "", "", f"sheet {title!r}{hidden}",
+                                            f"one of the template's sheets{_hint(key, wanted)}; it is ignored",
+                                            "warning"))
+            sheets: dict[str, RawSheet] = {}
+            for sheet in manifest.SHEETS:
+                title = found.get(sheet.name)
+                if title is None:
+                    if sheet.required:
+                        names = {norm(t): t for t in wb.sheetnames}
+                        problems.append(Problem(sheet.name, "", "", "(missing)",
+                                                f"a sheet named {sheet.name} (required)"
+                                                f"{_hint(norm(sheet.name), names, True)}"))
                     continue
-                found[sheet.name] = title
-                if state != "visible":
-                    problems.append(Problem(sheet.name, "", "", f"{state} sheet {title!r}",
-                                            "a visible sheet (it is read anyway)", "warning"))
-            elif key not in info:
-                hidden = f" ({state})" if state != "visible" else ""
-                problems.append(Problem(title, "", "", f"sheet {title!r}{hidden}",
-                                        f"one of the template's sheets{_hint(key, wanted)}; it is ignored",
-                                        "warning"))
-        sheets: dict[str, RawSheet] = {}
-        for sheet in manifest.SHEETS:
-            title = found.get(sheet.name)
-            if title is None:
-                if sheet.required:
-                    problems.append(Problem(sheet.name, "", "", "(missing)",
-                                            f"a sheet named {sheet.name} (required){_hint(norm(sheet.name), {norm(t): t for t in wb.sheetnames}, True)}"))
-                continue
-            ws = wb[title]
-            if not hasattr(ws, "iter_rows"):  # a chartsheet
-                problems.append(Problem(sheet.name, "", "", "a chart sheet", "a worksheet with a table"))
-                continue
-            part = parts.get(title)
-            sheet_scan = scan.scans.get(part.path, SheetScan()) if part else SheetScan()
-            raw = _read_sheet(ws, sheet, sheet_scan, limits, problems)
-            if raw is not None:
-                sheets[sheet.name] = raw
-    except InputError:
-        raise
-    except Exception as exc:  # malformed sheet XML surfaces while iterating
-        raise InputError(problems + [Problem("", "", "", type(exc).__name__,
-                                             f"a readable workbook ({exc})")]) from None
-    finally:
-        wb.close()
+                part = parts.get(title)
+                sheet_scan = scan.scans.get(part.path, SheetScan()) if part else SheetScan()
+                grid = wb.grid(title, part, sheet_scan)
+                if grid is None:  # a chartsheet
+                    problems.append(Problem(sheet.name, "", "", "a chart sheet", "a worksheet with a table"))
+                    continue
+                raw = _read_sheet(grid, sheet, sheet_scan, limits, problems)
+                if raw is not None:
+                    sheets[sheet.name] = raw
+        except InputError:
+            raise
+        except Exception as exc:  # malformed sheet XML surfaces while iterating
+            raise InputError(problems + [Problem("", "", "", type(exc).__name__,
+                                                 f"a readable workbook ({exc})")]) from None
     return RawWorkbook(sheets, problems)
+
+
+class _Grid:
+    """One worksheet's values by Excel row, whichever reader holds them."""
+
+    title: str
+    #: The sheet's extent (recorded by openpyxl, real for calamine); None if unknown.
+    max_row: int | None
+    max_column: int | None
+
+    def rows(self, min_row: int, max_col: int) -> Iterator[tuple[Any, ...]]:
+        """Value tuples (at most ``max_col`` long, ``None`` = blank) from ``min_row`` down."""
+        raise NotImplementedError
+
+
+class _OpenpyxlGrid(_Grid):
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.title = ws.title
+        self.max_row = ws.max_row
+        self.max_column = ws.max_column
+
+    def rows(self, min_row: int, max_col: int) -> Iterator[tuple[Any, ...]]:
+        return self.ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+
+
+class _CalamineGrid(_Grid):
+    def __init__(self, title: str, sheet, scan: SheetScan) -> None:
+        self.title = title
+        self.sheet = sheet
+        start, end = sheet.start, sheet.end
+        self.start = start
+        self.max_row = end[0] + 1 if end else 0
+        self.max_column = end[1] + 1 if end else 0
+        #: error cells (read as blank by calamine): row -> {column index: text}
+        self.errors: dict[int, dict[int, str]] = {}
+        for ref, text in scan.errors:
+            c, r, _, _ = range_boundaries(ref)
+            self.errors.setdefault(r, {})[c] = text
+
+    def rows(self, min_row: int, max_col: int) -> Iterator[tuple[Any, ...]]:
+        if self.start is None:  # no cell holds a value
+            return
+        # iter_rows pads the rows above the first value, not the columns left of it
+        lead = self.start[1]
+        pad = [""] * lead
+        keep = max(max_col - lead, 0)
+        errors = self.errors
+        for number, row in enumerate(islice(self.sheet.iter_rows(), min_row - 1, None), start=min_row):
+            values = (pad + row[:keep]) if lead else row[:max_col]
+            # "" -> None (blank), date -> datetime (openpyxl's type for a whole-day date)
+            out = [(v or None) if v.__class__ is str else
+                   (datetime.combine(v, _MIDNIGHT) if v.__class__ is date else v) for v in values]
+            if errors and number in errors:
+                for col, text in errors[number].items():
+                    if col <= max_col:
+                        out.extend([None] * (col - len(out)))
+                        out[col - 1] = text
+            yield tuple(out)
+
+
+_MIDNIGHT = time(0)
+
+
+class _Workbook:
+    """The workbook open in the fast reader, openpyxl, or both (sheet by sheet)."""
+
+    def __init__(self, data: bytes, scan: ZipScan, limits: Limits, fast: bool) -> None:
+        self.data = data
+        self.limits = limits
+        self.fast = None
+        self.slow = None
+        if fast and CalamineWorkbook is not None and not scan.implausible:
+            try:
+                book = CalamineWorkbook.from_filelike(BytesIO(data))
+            except BaseException as exc:  # noqa: BLE001 - a Rust panic is not an Exception
+                _reraise_unless_reader_error(exc)
+            else:
+                if [m.name for m in book.sheets_metadata] == [p.name for p in scan.sheets]:
+                    self.fast = book
+                else:
+                    book.close()
+        if self.fast is None:
+            self.slow = self._openpyxl()
+        self.sheetnames = [p.name for p in scan.sheets] if self.fast is not None else self.slow.sheetnames
+
+    def _openpyxl(self):
+        try:
+            return openpyxl.load_workbook(BytesIO(self.data), read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds on malformed parts
+            raise InputError([Problem("", "", "", type(exc).__name__,
+                                      f"an .xlsx workbook openpyxl can open ({exc})")]) from None
+
+    def grid(self, title: str, part: SheetPart | None, scan: SheetScan) -> _Grid | None:
+        if self.fast is not None and part is not None:
+            if not part.is_worksheet:
+                return None
+            bound = scan.cells_bound
+            if bound is not None and bound <= dense_cells_cap(self.limits):
+                try:
+                    return _CalamineGrid(title, self.fast.get_sheet_by_name(title), scan)
+                except BaseException as exc:  # noqa: BLE001
+                    _reraise_unless_reader_error(exc)
+        if self.slow is None:
+            self.slow = self._openpyxl()
+        ws = self.slow[title]
+        return _OpenpyxlGrid(ws) if hasattr(ws, "iter_rows") else None
+
+    def __enter__(self) -> "_Workbook":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.fast is not None:
+            self.fast.close()
+        if self.slow is not None:
+            self.slow.close()
+
+
+def _reraise_unless_reader_error(exc: BaseException) -> None:
+    """Calamine errors (and Rust panics) mean "let openpyxl try"; anything else propagates."""
+    if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
+        return
+    raise exc
 
 
 def _hint(key: str, names: dict[str, Any], reverse: bool = False) -> str:
@@ -124,12 +279,12 @@ def _hint(key: str, names: dict[str, Any], reverse: bool = False) -> str:
     return f" (found {label!r}: rename it?)" if reverse else f" (did you mean {label!r}?)"
 
 
-def _read_sheet(ws, sheet: manifest.Sheet, scan: SheetScan, limits: Limits,
+def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limits,
                 problems: list[Problem]) -> RawSheet | None:
     name = sheet.name
     extent_cols = ws.max_column or limits.max_columns
     width_cap = min(extent_cols, limits.max_columns)
-    header_row = next(ws.iter_rows(min_row=1, max_row=1, max_col=width_cap, values_only=True), ())
+    header_row = next(ws.rows(1, width_cap), ())
     header = list(header_row)
     while header and (header[-1] is None or (isinstance(header[-1], str) and not header[-1].strip())):
         header.pop()
@@ -171,8 +326,7 @@ def _read_sheet(ws, sheet: manifest.Sheet, scan: SheetScan, limits: Limits,
     stopped_at: int | None = None
     if width:
         empty_run = 0
-        for row_number, values in enumerate(
-                ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+        for row_number, values in enumerate(ws.rows(2, width), start=2):
             if _is_empty(values):
                 empty_run += 1
                 if empty_run >= limits.max_empty_rows:

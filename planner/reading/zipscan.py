@@ -18,8 +18,16 @@ hostile file before it can cost much time or memory:
    the parts of an .xlsx never need one, and refusing them stops entity
    expansion attacks (billion laughs) whatever XML parser runs later;
 5. while streaming each worksheet, the scan collects its merged ranges and the
-   cells holding a formula without a saved (cached) value, which openpyxl in
-   ``data_only`` mode would silently read as blank.
+   cells holding a formula without a saved (cached) value, which a reader of
+   saved values would silently read as blank, and the cells holding an Excel
+   error (``#N/A``...), which the fast reader would also read as blank;
+6. it also records what the fast reader (:mod:`python_calamine`, which loads a
+   whole sheet into a dense grid) would allocate: the real extent of each
+   worksheet's cells (largest row and column of any cell, or that a cell has no
+   readable position), and any shared-strings table announcing more strings
+   than its part can hold (``<sst uniqueCount>`` is reserved up front). The
+   reader uses the fast path only when these are plausible (see
+   :mod:`.sheets`); otherwise it streams the sheet with openpyxl.
 """
 
 from __future__ import annotations
@@ -74,6 +82,19 @@ class SheetScan:
     merges: list[str] = field(default_factory=list)
     #: (cell reference like "C4", formula text) of formulas without a saved value.
     formulas: list[tuple[str, str]] = field(default_factory=list)
+    #: (cell reference, text like "#N/A") of cells holding an Excel error value.
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    #: Largest row and column (1-based) of any cell element, valued or not.
+    max_row: int = 0
+    max_col: int = 0
+    #: A cell whose position could not be read (no ``r`` attribute, odd reference):
+    #: its place depends on its neighbours, so the extent above is no bound.
+    unplaced: bool = False
+
+    @property
+    def cells_bound(self) -> int | None:
+        """Cells of the dense grid spanning every cell (None when unbounded)."""
+        return None if self.unplaced else self.max_row * self.max_col
 
 
 @dataclass
@@ -81,6 +102,8 @@ class ZipScan:
     sheets: list[SheetPart]
     scans: dict[str, SheetScan]  # by part path
     unpacked_bytes: int = 0
+    #: Why a reader that trusts declared counts must not read this file (empty: it may).
+    implausible: list[str] = field(default_factory=list)
 
 
 def prescan(data: bytes, limits: Limits, name: str = "input") -> ZipScan:
@@ -97,10 +120,23 @@ def prescan(data: bytes, limits: Limits, name: str = "input") -> ZipScan:
     budget = _Budget(limits.max_unpacked_bytes)
 
     done: set[str] = set()
+    implausible: list[str] = []
 
     def stream(path: str, sink: Callable[[bytes], None] | None = None, keep: bool = False) -> bytes:
         done.add(path)
-        return _stream_entry(data, by_name[path], limits, budget, sink, keep)
+        info = by_name[path]
+        watch = _CountWatch(info.file_size)
+
+        def both(chunk: bytes) -> None:
+            watch.feed(chunk)
+            if sink is not None:
+                sink(chunk)
+
+        kept = _stream_entry(data, info, limits, budget, both, keep)
+        problem = watch.close()
+        if problem:
+            implausible.append(f"{path}: {problem}")
+        return kept
 
     if "_rels/.rels" not in by_name:
         raise _fail(name, "an .xlsx workbook; the zip has no _rels/.rels (not an Office document)")
@@ -125,7 +161,7 @@ def prescan(data: bytes, limits: Limits, name: str = "input") -> ZipScan:
             scans[info.filename] = scanner.result
         else:
             stream(info.filename)
-    return ZipScan(sheets, scans, budget.used)
+    return ZipScan(sheets, scans, budget.used, implausible)
 
 
 def _check_magic(data: bytes, name: str) -> None:
@@ -221,7 +257,8 @@ def _stream_entry(data: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _B
                         f"a compression ratio of at most {limits.max_ratio:g}:1 (zip bomb?)")
         crc = zlib.crc32(chunk, crc)
         window = tail + chunk
-        if _DTD_RE.search(window):
+        # The substring tests are the regex's literal parts, searched at memchr speed.
+        if (b"<!" in window or b"<\x00!" in window) and _DTD_RE.search(window):
             raise _fail(f"{name}: a DOCTYPE or ENTITY declaration",
                         "plain XML parts without DTDs (entity expansion attack?)")
         tail = window[-_DTD_OVERLAP:]
@@ -322,13 +359,68 @@ _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 #: Without a boundary in this many bytes, cut at the last '>' (degenerate XML).
 _PENDING_CAP = 8 * 1024 * 1024
 
+# Cell extent (see _SheetScanner._extent).
+_CANON_REF_RE = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_ODD_CELL_RE = re.compile(rb'<c(?! r="[A-Z]{1,3}+[1-9][0-9]{0,6}+")[\s/>]')
+_ANY_CELL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
+_R_ATTR_RE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_LOOSE_REF_RE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+# Error cells: a cheap trigger, then the type of each cell.
+_ERROR_T_RE = re.compile(rb"""t\s*=\s*["']e["']""")
+_ANY_TYPE_RE = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Shared-strings counts (see _CountWatch).
+_SST_OPEN_RE = re.compile(rb"[<:]sst[\s/>]")
+_SST_TAG_RE = re.compile(rb"""sst((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
+_UNIQUE_RE = re.compile(rb"""(?:^|\s)uniqueCount\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TAG_CAP = 64 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _greater(s: str, low: str, high: str, first: str) -> str:
+    """Regex for words over [low-high] greater than ``s``: longer (not starting below
+    ``first``), or as long and greater letter by letter."""
+    alts = [f"[{first}-{high}][{low}-{high}]{{{len(s)},}}"]
+    for i, ch in enumerate(s):
+        if ch != high:
+            rest = len(s) - i - 1
+            alts.append(s[:i] + f"[{chr(ord(ch) + 1)}-{high}]" + (f"[{low}-{high}]{{{rest}}}" if rest else ""))
+    return "|".join(alts)
+
+
+def _beyond_re(max_row: int, max_col: int) -> re.Pattern[bytes]:
+    """Matches a cell start tag beyond (max_row, max_col), or not of the plain
+    ``<c r="B12"`` form (another prefix, attribute order, spacing or reference)."""
+    cols = _greater(_column_letters(max_col), "A", "Z", "A") if max_col else "[A-Z]{1,3}"
+    rows = _greater(str(max_row), "0", "9", "1") if max_row else "[1-9][0-9]*"
+    # Possessive quantifiers: a reference is read once per alternative, never re-split.
+    return re.compile(
+        rb'<c(?: r="(?:(?:' + cols.encode() + rb')[0-9]|[A-Z]{1,3}+(?:' + rows.encode() + rb')")'
+        rb'|(?! r="[A-Z]{1,3}+[1-9][0-9]{0,6}+")[\s/>])')
+
 
 class _SheetScanner:
-    """Finds merged ranges and formulas without a cached value in streamed sheet XML."""
+    """Finds merged ranges, formulas without a cached value, error cells and the
+    cells' extent in streamed sheet XML."""
 
     def __init__(self) -> None:
         self.result = SheetScan()
         self._pending = b""
+        self._beyond_key: tuple[int, int] | None = None
+        self._beyond = _beyond_re(0, 0)
 
     def feed(self, chunk: bytes) -> None:
         buf = self._pending + chunk
@@ -347,7 +439,10 @@ class _SheetScanner:
             self._pending = b""
 
     def _scan(self, text: bytes) -> None:
-        if _HAS_F_RE.search(text):
+        self._extent(text)
+        if (b'"e"' in text or b"'e'" in text) and _ERROR_T_RE.search(text):
+            self._errors(text)
+        if (b"<f" in text or b":f" in text) and _HAS_F_RE.search(text):
             for cell in _CELL_RE.finditer(text):
                 body = cell.group(2)
                 if not body:
@@ -367,6 +462,99 @@ class _SheetScanner:
                     (ref.group(1).decode().upper() if ref else "", f"={formula}" if formula else "(shared formula)"))
         if b"mergeCell" in text:
             self.result.merges.extend(m.group(1).decode("ascii", "replace") for m in _MERGE_RE.finditer(text))
+
+    def _extent(self, text: bytes) -> None:
+        """Raise max_row/max_col to cover every cell of ``text`` (or set ``unplaced``).
+
+        Fast path, for the cells Excel, openpyxl and most writers produce
+        (``<c r="B12"`` first): take the last such reference of the chunk, then one
+        regex pass looks for any cell beyond the extent so far or written any
+        other way; only then is every cell of the chunk parsed.
+        """
+        res = self.result
+        if res.unplaced:
+            return
+        pos = text.rfind(b'<c r="')
+        if pos >= 0:
+            last = _CANON_REF_RE.match(text, pos)
+            if last is not None:
+                res.max_col = max(res.max_col, _column_number(last.group(1)))
+                res.max_row = max(res.max_row, int(last.group(2)))
+        key = (res.max_row, res.max_col)
+        if key != self._beyond_key:
+            self._beyond = _beyond_re(*key)
+            self._beyond_key = key
+        if self._beyond.search(text) or b":c" in text:
+            self._exact_extent(text)
+
+    def _exact_extent(self, text: bytes) -> None:
+        res = self.result
+        if not _ODD_CELL_RE.search(text) and b":c" not in text:
+            # every cell is written <c r="B12" ...: collect the references in one pass
+            refs = _CANON_REF_RE.findall(text)
+            if refs:
+                res.max_col = max(res.max_col, max(_column_number(c) for c in {c for c, _ in refs}))
+                res.max_row = max(res.max_row, max(int(r) for r in {r for _, r in refs}))
+            return
+        for tag in _ANY_CELL_RE.finditer(text):
+            attr = _R_ATTR_RE.search(tag.group(1) or b"")
+            ref = _LOOSE_REF_RE.fullmatch(attr.group(1) or attr.group(2) or b"") if attr else None
+            if ref is None or int(ref.group(2)) == 0:
+                res.unplaced = True
+                return
+            res.max_col = max(res.max_col, _column_number(ref.group(1).upper()))
+            res.max_row = max(res.max_row, int(ref.group(2)))
+
+    def _errors(self, text: bytes) -> None:
+        for cell in _CELL_RE.finditer(text):
+            attrs = cell.group(1)
+            t = _ANY_TYPE_RE.search(attrs)
+            if t is None or (t.group(1) or t.group(2)) != b"e":
+                continue
+            v = _V_RE.search(cell.group(2) or b"")
+            value = unescape((v.group(1) or b"").decode("utf-8", "replace")) if v else ""
+            attr = _R_ATTR_RE.search(attrs)
+            ref = _LOOSE_REF_RE.fullmatch(attr.group(1) or attr.group(2) or b"") if attr else None
+            if ref and value:
+                self.result.errors.append((ref.group(0).decode().upper(), value))
+
+
+class _CountWatch:
+    """Finds ``<sst uniqueCount="N">`` start tags (any prefix) in a part's stream.
+
+    A reader may reserve room for N strings before reading one; N larger than
+    the part could hold (each ``<si/>`` takes at least 5 bytes) is a lie that
+    would cost gigabytes. :attr:`problem` says what was wrong, or "".
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.tail = b""
+        self.problem = ""
+
+    def feed(self, chunk: bytes) -> None:
+        if self.problem:
+            return
+        window = self.tail + chunk
+        self.tail = window[-8:]
+        if b"sst" not in window:
+            return
+        for m in _SST_OPEN_RE.finditer(window):
+            tag = _SST_TAG_RE.match(window, m.start() + 1)
+            if tag is None:
+                if len(window) - m.start() <= _TAG_CAP:
+                    self.tail = window[m.start():]  # the tag may end in the next chunk
+                else:
+                    self.problem = "a shared-strings start tag that does not end"
+                return
+            count = _UNIQUE_RE.search(tag.group(1))
+            text = (count.group(1) or count.group(2) or b"").strip() if count else b""
+            if text.lstrip(b"+").isdigit() and int(text) > self.size // 5 + 16:
+                self.problem = f"uniqueCount={int(text):,} strings in a part of {self.size:,} bytes"
+                return
+
+    def close(self) -> str:
+        return self.problem
 
 
 def _last_boundary(buf: bytes) -> int:

@@ -83,7 +83,8 @@ def test_summary_carries_pyomo_highspy_versions_options_and_timings(tmp_path):
                                                                   "options": "time_limit=60.0, rel_gap=0.001"},
                            timings={"build": 0.5, "solve": 1.25})
     path = write_plan(tmp_path / "p.xlsx", outcome, rich_dataset(), charts=False)
-    summary = {r[0]: (r + (None,))[1] for r in load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True)}
+    rows = load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True)
+    summary = {r[0]: (r + (None,))[1] for r in rows}
     assert summary["solver.pyomo_version"] == metadata.version("pyomo")
     assert summary["solver.highspy_version"] == metadata.version("highspy")
     assert summary["solver.options"] == "time_limit=60.0, rel_gap=0.001"

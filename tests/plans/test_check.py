@@ -125,8 +125,10 @@ def test_equally_specific_policy_rows_that_disagree_are_reported(tmp_path):
                                                  {"material": "*", "year": 2027, "max_shortage_share": 0.25}]
     dataset = from_records(settings, records, Source(name="rich.xlsx", sha256="a" * 64))
     findings = check_plan(read_plan(write_hand_plan(tmp_path / "p.xlsx", dataset=dataset, charts=False)))
-    assert [f.check for f in findings] == ["policy precedence"]
-    assert "max_shortage_share" in findings[0].where
+    # the input validation (planner.validation) and the audit's own precedence rule agree
+    assert [(f.check, f.where) for f in findings] == [
+        ("input", "Input.Policies!M6 [max_shortage_share]"), ("input", "Input.Policies!M7 [max_shortage_share]"),
+        ("policy precedence", "column=max_shortage_share")]
 
 
 def test_a_wrong_cost_in_the_summary_is_reported(plan_copy):
@@ -171,3 +173,11 @@ def test_recompute_objective_of_a_one_offer_plan_by_hand(tmp_path):
     audit = audit_plan(read_plan(write_plan(tmp_path / "one.xlsx", outcome, dataset, charts=False)))
     assert audit.recomputation.objective == 65.0
     assert audit.findings == []
+
+
+def test_nonanticipative_plans_must_decide_alike_before_scenarios_diverge(plan_copy):
+    # ban diverges in 2027 (its disruption and its policy row); in 2026 it buys 11 t of LI, base 10.
+    edit_cell(plan_copy, "Input.Settings", {"key": "nonanticipative"}, "value", True)
+    findings = check_plan(read_plan(plan_copy))
+    assert [(f.check, f.where, f.found, f.expected) for f in findings] == [
+        ("nonanticipativity", "scenario=ban, year=2026, supplier=S1, material=LI", 11, 10)]

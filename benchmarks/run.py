@@ -1,0 +1,335 @@
+"""Benchmark the planner end to end, stage by stage (a script, not a test).
+
+    python benchmarks/run.py                        # every case, 3 repeats, writes benchmarks/RESULTS.md
+    python benchmarks/run.py --cases small,medium --repeat 1
+    python benchmarks/run.py --one large            # one run in this process, prints JSON
+
+Cases: the bundled example (inputs/example.xlsx), the generated sizes small, medium,
+large and national (``planner.generate``, seed 0), and OR-Library capb at capacity 5000.
+Each run happens in a fresh subprocess so its peak memory (ru_maxrss) is its own. A run:
+
+1. writes the case's input workbook (``planner.template.write_input_workbook``; the
+   example is already one) -- setup, reported but not counted in the end-to-end time;
+2. reads it: zip pre-scan and openpyxl parse (``read``), then ``validate``;
+3. derives the model data (``models.data.build_data``), builds the Pyomo model
+   (``models.build.build_model``), hands it to HiGHS (``models.session.HighsSession``:
+   compile to arrays + ``passModel``), solves (HiGHS run time), extracts the tables
+   (``load_values``, ``results.costs``/``tables``) and writes the plan workbook
+   (``planner.plan.write_plan``);
+4. re-solves with a changed price through :class:`models.resolve.Resolver` (generated
+   sizes and the example; skipped with ``--no-resolve``).
+
+Overhead = end to end - HiGHS solve. Wall seconds are the headline; CPU seconds of this
+process are recorded too, since other jobs share the machine (see RESULTS.md). Each
+number in the table is the median over the repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CASES = ["example", "small", "medium", "large", "national", "capb"]
+#: Solver time limit per case, seconds (None: the workbook's Settings time_limit_s).
+TIME_LIMITS = {"example": None, "small": 60.0, "medium": 120.0, "large": 300.0, "national": 300.0, "capb": 300.0}
+STAGES = ["read", "validate", "data", "build", "handoff", "solve", "extract", "write_plan"]
+
+
+class Clock:
+    def __init__(self):
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def stage(self, name: str):
+        clock = self
+
+        class _Stage:
+            def __enter__(self):
+                self.w, self.c = time.perf_counter(), time.process_time()
+
+            def __exit__(self, *exc):
+                clock.wall[name] = clock.wall.get(name, 0.0) + time.perf_counter() - self.w
+                clock.cpu[name] = clock.cpu.get(name, 0.0) + time.process_time() - self.c
+                return False
+
+        return _Stage()
+
+
+def _input_workbook(case: str, folder: Path, clock: Clock) -> Path:
+    if case == "example":
+        return ROOT / "inputs" / "example.xlsx"
+    from planner.template import write_input_workbook
+
+    if case == "capb":
+        from planner.orlib import orlib_dataset
+
+        dataset = orlib_dataset("capb", 5000)
+    else:
+        from planner.generate import generate_dataset
+
+        dataset = generate_dataset(case, 0)
+    path = folder / f"{case}.xlsx"
+    with clock.stage("write_input"):
+        write_input_workbook(path, dataset.tables, dataset.settings)
+    return path
+
+
+def run_one(case: str, resolve: bool = True) -> dict:
+    """One end-to-end run of ``case`` in this process; returns its measurements."""
+    from planner.dataset import Source
+    from planner.plan import write_plan
+    from planner.reading import Limits
+    from planner.reading.sheets import read_sheets
+    from planner.reading.zipscan import prescan
+    from planner.validation import validate
+
+    from models import results
+    from models.build import build_model
+    from models.data import build_data
+    from models.outcome import SolveOptions, SolveOutcome
+    from models.session import HighsSession
+    from models.solve import _gap, _status, solver_config
+
+    out: dict = {"case": case}
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = _input_workbook(case, folder, clock)
+        limits = Limits.large()
+        start_wall, start_cpu = time.perf_counter(), time.process_time()
+        with clock.stage("read"):
+            raw_bytes = path.read_bytes()
+            import hashlib
+
+            source = Source(name=path.name, sha256=hashlib.sha256(raw_bytes).hexdigest(), size_bytes=len(raw_bytes))
+            raw = read_sheets(raw_bytes, prescan(raw_bytes, limits, path.name), limits)
+        with clock.stage("validate"):
+            dataset, _warnings = validate(raw, source)
+        with clock.stage("data"):
+            data = build_data(dataset)
+        with clock.stage("build"):
+            model = build_model(data)
+        with clock.stage("handoff"):
+            session = HighsSession(model)
+        out["columns"], out["rows"], out["nonzeros"] = session.size
+        out["integers"] = session.n_integer
+        out["handoff_detail"] = dict(session.timings)
+        options = SolveOptions(time_limit_s=TIME_LIMITS.get(case))
+        config = solver_config(dataset, options)
+        out["time_limit_s"] = config.get("time_limit")
+        out["mip_gap"] = config.get("rel_gap")
+        with clock.stage("solve"):
+            run = session.run(config)
+        out["highs_run_time"] = session.highs.getRunTime()
+        status = _status(run)
+        out["status"] = status.name
+        out["objective"] = run.objective
+        out["bound"] = run.bound
+        out["gap"] = _gap(run.objective, run.bound)
+        if status.has_plan:
+            with clock.stage("extract"):
+                session.load_values()
+                outcome = SolveOutcome(status, objective=run.objective, bound=run.bound, gap=out["gap"],
+                                       solve_seconds=run.seconds,
+                                       solver={"name": "highs", "version": session.version,
+                                               "interface": session.interface},
+                                       costs=results.costs(model), tables=results.tables(model))
+            with clock.stage("write_plan"):
+                write_plan(folder / f"{case}-plan.xlsx", outcome, dataset)
+        out["end_to_end_wall"] = time.perf_counter() - start_wall
+        out["end_to_end_cpu"] = time.process_time() - start_cpu
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if resolve and case != "capb" and status.has_plan:
+            out["resolve"] = _resolve(dataset, config, case)
+    out["wall"], out["cpu"] = clock.wall, clock.cpu
+    out["overhead_wall"] = out["end_to_end_wall"] - clock.wall["solve"]
+    out["load_average"] = os.getloadavg()
+    return out
+
+
+def _resolve(dataset, config: dict, case: str) -> dict:
+    """Re-solve after a price change (Resolver) vs. a rebuild of the changed dataset."""
+    from models.resolve import Resolver
+
+    offers = dataset["Offers"]
+    supplier, material = str(offers["supplier"].iloc[0]), str(offers["material"].iloc[0])
+    price = float(offers["unit_cost"].iloc[0])
+    res = Resolver(dataset, config=config)
+    tick = time.perf_counter()
+    first = res.solve()
+    base = time.perf_counter() - tick
+    tick = time.perf_counter()
+    res.set_price(supplier, material, price * 1.25)
+    change = time.perf_counter() - tick
+    tick = time.perf_counter()
+    second = res.solve()
+    again = time.perf_counter() - tick
+    return {"first_solve_s": base, "change_s": change, "resolve_s": again, "resolve_highs_s": second.solve_seconds,
+            "rebuild_s": res.last_rebuild_estimate, "status": second.status.name, "first_status": first.status.name}
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        mem = f"{kb / 2**20:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    versions = {}
+    for pkg in ("pyomo", "highspy", "numpy", "pandas", "openpyxl"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "-"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "versions": versions}
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Median of every number over the repeats of one case."""
+    first = runs[0]
+    out = {k: first.get(k) for k in ("case", "columns", "rows", "nonzeros", "integers", "time_limit_s", "mip_gap")}
+    out["repeats"] = len(runs)
+    out["status"] = ", ".join(sorted({r["status"] for r in runs}))
+    for key in ("end_to_end_wall", "end_to_end_cpu", "overhead_wall", "peak_rss_mb", "gap", "objective"):
+        out[key] = _median([r.get(key) for r in runs])
+    for kind in ("wall", "cpu"):
+        out[kind] = {s: _median([r[kind].get(s) for r in runs]) for s in STAGES + ["write_input"]}
+    out["ratio_wall"] = out["overhead_wall"] / out["wall"]["solve"] if out["wall"]["solve"] else None
+    cpu_total = out["end_to_end_cpu"]
+    out["overhead_cpu"] = cpu_total - out["cpu"]["solve"] if cpu_total is not None else None
+    res = [r["resolve"] for r in runs if r.get("resolve")]
+    if res:
+        out["resolve"] = {k: _median([r[k] for r in res]) for k in ("first_solve_s", "change_s", "resolve_s",
+                                                                    "resolve_highs_s", "rebuild_s")}
+    out["load_average"] = [round(x, 1) for r in runs for x in r["load_average"][:1]]
+    return out
+
+
+def _fmt(x, digits=1):
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:,.{digits}f}"
+    return f"{x:,}"
+
+
+def write_results(summaries: list[dict], info: dict, path: Path, notes: str = "") -> None:
+    lines = ["# Benchmarks", "", "Generated by `python benchmarks/run.py` (see its docstring for what each stage is). "
+             "Medians over the repeats; wall seconds unless marked CPU.", "", "## Machine", "",
+             f"- {info['nproc']} cores ({info['cpu']}), {info['ram']} RAM, Python {info['python']}, {info['platform']}",
+             "- " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
+             f"- run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; 1-minute load average at the end of "
+             "each run is listed per case (other jobs shared the 2 cores)", "",
+             "## Model sizes", "", "| case | columns | rows | nonzeros | integer columns |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for s in summaries:
+        lines.append(f"| {s['case']} | {_fmt(s['columns'])} | {_fmt(s['rows'])} | {_fmt(s['nonzeros'])} | "
+                     f"{_fmt(s['integers'])} |")
+    lines += ["", "## End to end, stage by stage (seconds, wall)", "",
+              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | write plan | end to end "
+              "| overhead | overhead / solve | peak RSS MB | status (gap) | repeats | load avg |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: "
+              "| --- |"]
+    for s in summaries:
+        w = s["wall"]
+        gap = f" ({s['gap'] * 100:.2f} %)" if s.get("gap") else ""
+        lines.append(
+            f"| {s['case']} | {_fmt(w['read'])} | {_fmt(w['validate'])} | {_fmt(w['data'])} | {_fmt(w['build'])} | "
+            f"{_fmt(w['handoff'])} | {_fmt(w['solve'])} | {_fmt(w['extract'])} | {_fmt(w['write_plan'])} | "
+            f"{_fmt(s['end_to_end_wall'])} | {_fmt(s['overhead_wall'])} | {_fmt(s['ratio_wall'], 2)} | "
+            f"{_fmt(s['peak_rss_mb'], 0)} | {s['status']}{gap} | {s['repeats']} | "
+            f"{', '.join(str(x) for x in s['load_average'])} |")
+    lines += ["", "## The same in CPU seconds of the benchmark process", "",
+              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | write plan | end to end "
+              "| overhead | overhead / solve | writing the input (setup) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in summaries:
+        c = s["cpu"]
+        ratio = s["overhead_cpu"] / c["solve"] if c.get("solve") else None
+        lines.append(
+            f"| {s['case']} | {_fmt(c['read'])} | {_fmt(c['validate'])} | {_fmt(c['data'])} | {_fmt(c['build'])} | "
+            f"{_fmt(c['handoff'])} | {_fmt(c['solve'])} | {_fmt(c['extract'])} | {_fmt(c['write_plan'])} | "
+            f"{_fmt(s['end_to_end_cpu'])} | {_fmt(s['overhead_cpu'])} | {_fmt(ratio, 2)} | "
+            f"{_fmt(s['wall'].get('write_input'))} s wall |")
+    res = [s for s in summaries if s.get("resolve")]
+    if res:
+        lines += ["", "## Re-solve after a price change (models.resolve.Resolver) vs. rebuilding", "",
+                  "| case | first solve (build + hand-off + solve) | change pushed | re-solve | of which HiGHS "
+                  "| rebuild + hand-off of the changed model (no solve) |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for s in res:
+            r = s["resolve"]
+            lines.append(f"| {s['case']} | {_fmt(r['first_solve_s'])} | {_fmt(r['change_s'], 2)} | "
+                         f"{_fmt(r['resolve_s'])} | {_fmt(r['resolve_highs_s'])} | {_fmt(r['rebuild_s'])} |")
+    if notes:
+        lines += ["", notes.strip()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", help="run one case in this process and print its JSON")
+    parser.add_argument("--no-resolve", action="store_true")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--notes", type=Path, help="Markdown appended to RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one, resolve=not args.no_resolve)))
+        return 0
+    previous = json.loads(args.json.read_text()) if args.json.exists() else {"runs": {}}
+    runs: dict[str, list[dict]] = previous.get("runs", {})
+    for case in args.cases.split(","):
+        runs[case] = []
+        for k in range(args.repeat):
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--one", case]
+            if args.no_resolve:
+                cmd.append("--no-resolve")
+            print(f"{case} run {k + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
+            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return 1
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            runs[case].append(result)
+            print(f"  end to end {result['end_to_end_wall']:.1f} s, solve {result['wall']['solve']:.1f} s, "
+                  f"peak {result['peak_rss_mb']:.0f} MB, {result['status']}", file=sys.stderr, flush=True)
+        args.json.write_text(json.dumps({"machine": machine(), "runs": runs}, indent=1))
+    order = [c for c in CASES if c in runs] + [c for c in runs if c not in CASES]
+    notes = args.notes.read_text() if args.notes else ""
+    write_results([summarise(runs[c]) for c in order], machine(), args.out, notes)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

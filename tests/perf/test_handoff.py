@@ -1,0 +1,127 @@
+"""models.handoff / HighsSession: the arrays HiGHS receives are the Pyomo model (correctness only)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+from planner.generate import generate_dataset
+
+from models.build import build_model
+from models.data import build_data
+from models.handoff import compile_model
+from models.session import HighsSession
+
+
+def _lp_optimum(h) -> float:
+    n = h.getNumCol()
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+    h.setOptionValue("output_flag", False)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return h.getInfo().objective_function_value
+
+
+def _tiny():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var([1, 2, 3], bounds=(0, 10))
+    m.y = pyo.Var(within=pyo.Binary)
+    m.le = pyo.Constraint(expr=m.x[1] + 2 * m.x[2] <= 8)
+    m.ge = pyo.Constraint(expr=m.x[2] + m.x[3] >= 3)
+    m.eq = pyo.Constraint(expr=m.x[1] - m.x[3] == 1)
+    m.rng = pyo.Constraint(expr=pyo.inequality(1, m.x[1] + m.x[2] + m.x[3], 7))
+    m.link = pyo.Constraint(expr=m.x[3] <= 5 * m.y)
+    m.obj = pyo.Objective(expr=3 * m.x[1] + 2 * m.x[2] + 4 * m.x[3] + m.y + 7, sense=pyo.maximize)
+    return m
+
+
+def test_small_instance_lp_relaxation_matches_the_lp_file_route():
+    model = build_model(build_data(generate_dataset("small", 0)))
+    session = HighsSession(model)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "m.lp")
+        model.write(path, io_options={"symbolic_solver_labels": False})
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.readModel(path)
+    assert session.size[1] == h.getNumRow()
+    assert _lp_optimum(session.highs) == pytest.approx(_lp_optimum(h), rel=1e-9)
+
+
+def test_duals_and_values_match_pyomo_persistent_interface():
+    a, b = _tiny(), _tiny()
+    for m in (a, b):
+        m.y.domain = pyo.UnitInterval  # an LP, so both interfaces have duals
+        m.y.fix(1)
+    ours = HighsSession(a)
+    run = ours.run({})
+    assert run.has_solution
+    ours.load_values()
+    theirs = PyomoHighs()
+    res = theirs.solve(b)
+    assert run.objective == pytest.approx(res.incumbent_objective)
+    for name in ("le", "ge", "eq", "rng", "link"):
+        con_a, con_b = getattr(a, name), getattr(b, name)
+        assert ours.duals([con_a])[con_a] == pytest.approx(res.solution_loader.get_duals([con_b])[con_b], abs=1e-9)
+    for j in (1, 2, 3):
+        assert a.x[j].value == pytest.approx(b.x[j].value)
+    # the maps agree with HiGHS' own arrays
+    values = ours.primal()
+    assert values[ours.column(a.x[2])] == pytest.approx(a.x[2].value)
+    assert ours.rows[ours.row(a.eq)] is a.eq
+
+
+def test_repeated_column_and_zero_coefficient_in_a_row():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, None))
+    m.y = pyo.Var(bounds=(0, None))
+    # x + x + 0*y >= 4 written term by term: HiGHS gets one entry 2x
+    body = LinearExpression([m.x, m.x, MonomialTermExpression((0.0, m.y))])
+    m.c = pyo.Constraint(expr=body >= 4)
+    m.obj = pyo.Objective(expr=m.x + m.y)
+    c = compile_model(m)
+    assert c.num_nz == 1 and c.value[0] == 2.0
+    s = HighsSession(m)
+    assert s.run({}).objective == pytest.approx(2.0)
+
+
+def test_fix_columns_gives_an_lp_with_duals_and_unfix_restores_the_mip():
+    m = _tiny()
+    s = HighsSession(m)
+    mip = s.run({})
+    s.load_values()
+    s.fix_columns([m.y])
+    lp = s.run({})
+    assert lp.objective == pytest.approx(mip.objective)
+    assert set(s.duals([m.le, m.link])) == {m.le, m.link}
+    s.unfix_columns([m.y])
+    assert not m.y.fixed
+    assert s.highs.getLp().integrality_[s.column(m.y)] == highspy.HighsVarType.kInteger
+    assert s.run({}).objective == pytest.approx(mip.objective)
+
+
+def test_changes_pushed_to_highs_equal_a_fresh_hand_off():
+    m = _tiny()
+    s = HighsSession(m)
+    s.run({})
+    m.x[2].setub(2)
+    m.z = pyo.Var(bounds=(0, 4))
+    m.extra = pyo.Constraint(expr=m.z + m.x[1] <= 6)
+    m.le.set_value(m.x[1] + m.x[2] + m.z <= 9)
+    m.obj.set_value(3 * m.x[1] + 2 * m.x[2] + 4 * m.x[3] + m.y + 5 * m.z)
+    m.ge.deactivate()
+    s.update()
+    s.add_columns([m.z])
+    s.add_rows([m.extra])
+    s.update_rows([m.le, m.ge])
+    s.update_objective()
+    pushed = s.run({})
+    fresh = HighsSession(m).run({})
+    assert pushed.objective == pytest.approx(fresh.objective)
