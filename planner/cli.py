@@ -86,6 +86,8 @@ def solve(
         "--explain", help="If no plan exists, write the conflicting policies and limits to this workbook.")] = None,
     marginals: Annotated[bool, typer.Option(
         "--marginals/--no-marginals", help="Add the Marginal values sheet (an extra LP solve).")] = True,
+    plots: Annotated[Optional[Path], typer.Option(
+        "--plots", metavar="DIR", help="Also write the plan's charts as PNG files to DIR.")] = None,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
@@ -120,9 +122,25 @@ def solve(
     extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
     write_plan(plan_path, outcome, dataset, extra_sheets=extra)
     print_solve_summary(console, outcome, dataset, plan_path)
+    if plots:
+        _export_plots(outcome, dataset, plots, plan_path.stem)
     if marginals and outcome.marginals is None:
         why = next((part for part in outcome.message.split("; ") if part.startswith("marginal values")), "")
         err.print(f"[yellow]no Marginal values sheet ({why or outcome.message})[/yellow]")
+
+
+def _export_plots(outcome, dataset, directory: Path, prefix: str) -> None:
+    """PNG copies of the plan's charts; the plan is already written, so a missing
+    matplotlib is a warning, not a failure."""
+    from planner.charts import ChartsUnavailable, export_pngs, plan_chart_blocks
+
+    try:
+        written = export_pngs(plan_chart_blocks(outcome.tables, dataset, outcome.costs), directory, prefix)
+    except ChartsUnavailable as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        return
+    for path in written:
+        console.print(f"Chart written to [bold]{path}[/bold]")
 
 
 def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) -> None:
@@ -168,9 +186,10 @@ def template(
 
 
 def _register_command_groups() -> None:
-    from planner import commands_plans
+    from planner import commands_generate, commands_plans
 
     commands_plans.register(app)
+    commands_generate.register(app)
 
 
 _register_command_groups()

@@ -44,16 +44,21 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 #: Bytes per cell of calamine's dense grid (measured: about 30).
 DENSE_CELL_BYTES = 32
+#: A grid this small (about 32 MB) is fine whatever the sheet's size.
+SMALL_GRID_CELLS = 1_000_000
 
 
-def dense_cells_cap(limits: Limits) -> int:
+def dense_cells_cap(limits: Limits, xml_bytes: int) -> int:
     """Most cells (rows x columns of a sheet's extent) the fast reader may allocate.
 
-    About 20 columns of a full-height table at :attr:`Limits.max_rows`: some
-    320 MB with the default limits. A larger or sparser extent (a stray cell
-    far right or far down) is streamed by openpyxl instead.
+    At most one cell per byte of the sheet's XML (a real table takes 10-40
+    bytes per cell; a stray cell far away makes a small sheet span a huge grid),
+    but always :data:`SMALL_GRID_CELLS`; and never more than about 20 columns
+    of a full-height table at :attr:`Limits.max_rows` (some 320 MB with the
+    default limits). A larger or sparser extent is streamed by openpyxl instead.
     """
-    return max(4_000_000, (limits.max_rows + limits.max_empty_rows) * 20)
+    ceiling = max(4_000_000, (limits.max_rows + limits.max_empty_rows) * 20)
+    return min(ceiling, max(SMALL_GRID_CELLS, xml_bytes))
 
 
 def norm(name: Any) -> str:
@@ -243,7 +248,7 @@ class _Workbook:
             if not part.is_worksheet:
                 return None
             bound = scan.cells_bound
-            if bound is not None and bound <= dense_cells_cap(self.limits):
+            if bound is not None and bound <= dense_cells_cap(self.limits, scan.xml_bytes):
                 try:
                     return _CalamineGrid(title, self.fast.get_sheet_by_name(title), scan)
                 except BaseException as exc:  # noqa: BLE001

@@ -90,6 +90,8 @@ class SheetScan:
     #: A cell whose position could not be read (no ``r`` attribute, odd reference):
     #: its place depends on its neighbours, so the extent above is no bound.
     unplaced: bool = False
+    #: Unpacked size of the sheet's XML.
+    xml_bytes: int = 0
 
     @property
     def cells_bound(self) -> int | None:
@@ -158,6 +160,7 @@ def prescan(data: bytes, limits: Limits, name: str = "input") -> ZipScan:
             scanner = _SheetScanner()
             stream(info.filename, scanner.feed)
             scanner.close()
+            scanner.result.xml_bytes = info.file_size
             scans[info.filename] = scanner.result
         else:
             stream(info.filename)
