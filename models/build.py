@@ -61,6 +61,8 @@ def lookups(d: ModelData, production: list) -> Lookups:
     for key in production:
         ix.prods_in[key[0]].append(key)
     for f, t in dd.producing:
+        if dd.module_capacity[f] <= 0:  # no production variable (models.capacity)
+            continue
         ix.producers_of[(dd.material[f], t)].append(f)
         for i, qpu in dd.recipes.get(f, ()):
             ix.consumers_of[(t, i)].append((f, qpu))

@@ -63,7 +63,8 @@ def consumption(m, s, t, material):
 # ---- index functions ---------------------------------------------------------------------
 
 def production_index(d):
-    return [(s, t, f) for s in d.scenarios for (f, t) in d.domestic.producing]
+    dd = d.domestic
+    return [(s, t, f) for s in d.scenarios for (f, t) in dd.producing if dd.module_capacity[f] > 0]
 
 
 def max_modules_index(d):

@@ -104,8 +104,8 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
     for f, y in d.builds:
         starts_of[f].append(y)
     for f in d.facilities:
-        if d.module_capacity[f] <= 0:
-            continue
+        # a zero-capacity module still "produces" (pays fixed opex); models.capacity
+        # gives it no production variable
         for t in years:
             producing = [y for y in starts_of[f] if y + d.build_years[f] <= t]
             if d.existing[f] > 0 or producing:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.dataset import Dataset
 
-from models import marginals, results
+from models import marginals, results, tidy
 from models.build import build_model
 from models.data import build_data
 from models.monitor import SolveMonitor
@@ -76,7 +77,10 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
         return outcome
     tick = time.perf_counter()
     session.load_values()
-    outcome.objective = run.objective
+    released = tidy.release_idle_binaries(model)
+    outcome.objective = float(pyo.value(model.obj)) if released else run.objective
+    if released:
+        outcome.message += "; released unused " + ", ".join(released)
     outcome.gap = _gap(outcome.objective, outcome.bound)
     outcome.costs = results.costs(model)
     outcome.tables = results.tables(model)

@@ -4,8 +4,10 @@
 ``Limits.max_file_bytes``), hashes it (SHA-256, into ``Dataset.source``),
 pre-scans the zip from memory (:mod:`.zipscan`: entry count, declared and
 streamed sizes, compression ratio, CRC, no DTD/entities, formulas without a
-saved value, merged cells), then parses it with openpyxl in read-only,
-data-only mode (:mod:`.sheets`) and validates it (:mod:`planner.validation`).
+saved value, error cells, merged cells, each sheet's cell extent), then reads
+the saved values (:mod:`.sheets`: python-calamine where the scan bounds what it
+allocates, openpyxl in read-only, data-only mode otherwise) and validates them
+(:mod:`planner.validation`).
 Bad input of any kind raises :class:`planner.problems.InputError` listing every
 problem found; it never raises anything else for a bad file. The file is only
 read, never written.

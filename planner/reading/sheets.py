@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 from io import BytesIO
 from itertools import islice
@@ -222,7 +223,7 @@ class _Workbook:
         self.limits = limits
         self.fast = None
         self.slow = None
-        if fast and CalamineWorkbook is not None and not scan.implausible:
+        if fast and not scan.implausible and calamine_usable():
             try:
                 book = CalamineWorkbook.from_filelike(BytesIO(data))
             except BaseException as exc:  # noqa: BLE001 - a Rust panic is not an Exception
@@ -266,6 +267,62 @@ class _Workbook:
             self.fast.close()
         if self.slow is not None:
             self.slow.close()
+
+
+_PROBE_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_PROBE_RELS = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+_PROBE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_PROBE = {
+    "[Content_Types].xml":
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/></Types>',
+    "_rels/.rels": _PROBE_RELS + f'<Relationship Id="rId1" Type="{_PROBE_TYPE}officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": f'<workbook {_PROBE_NS} xmlns:r="{_PROBE_TYPE[:-1]}"><sheets>'
+                       '<sheet name="T" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels":
+        _PROBE_RELS + f'<Relationship Id="rId1" Type="{_PROBE_TYPE}worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_PROBE_TYPE}styles" Target="styles.xml"/></Relationships>',
+    "xl/styles.xml": f'<styleSheet {_PROBE_NS}><cellXfs count="2"><xf numFmtId="0"/>'
+                     '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>',
+    "xl/worksheets/sheet1.xml":
+        f'<worksheet {_PROBE_NS}><sheetData><row r="2"><c r="C2" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="D2"><v>1.5</v></c><c r="E2" t="b"><v>1</v></c></row><row r="3"><c r="C3" t="e"><v>#N/A</v></c>'
+        '<c r="D3" s="1"><v>45658</v></c></row></sheetData></worksheet>',
+}
+
+
+@lru_cache(maxsize=1)
+def calamine_usable() -> bool:
+    """True when python-calamine is installed and reads a probe workbook as this
+    module expects: ``start``/``end`` of the values, rows above the first value
+    padded and columns left of it not, ``""`` for blank, float, bool and a date.
+    Another behaviour (a future version) turns the fast reader off, never wrong."""
+    if CalamineWorkbook is None:
+        return False
+    import zipfile
+
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, text in _PROBE.items():
+            archive.writestr(name, text)
+    try:
+        book = CalamineWorkbook.from_filelike(BytesIO(buf.getvalue()))
+        try:
+            names = [m.name for m in book.sheets_metadata]
+            sheet = book.get_sheet_by_name("T")
+            rows = [list(r) for r in sheet.iter_rows()]
+            start, end = sheet.start, sheet.end
+        finally:
+            book.close()
+    except BaseException as exc:  # noqa: BLE001
+        _reraise_unless_reader_error(exc)
+        return False
+    return (names == ["T"] and start == (1, 2) and end == (2, 4) and len(rows) == 3 and rows[0] == ["", "", ""]
+            and rows[1] == ["a", 1.5, True] and type(rows[1][2]) is bool
+            and rows[2][0] in ("", "#N/A") and rows[2][2] == ""
+            and rows[2][1] in (date(2025, 1, 1), datetime(2025, 1, 1)))
 
 
 def _reraise_unless_reader_error(exc: BaseException) -> None:

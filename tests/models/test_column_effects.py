@@ -159,6 +159,11 @@ CASES = [
     # lifetime 2: only half the capex falls in the horizon: 100 < 160, build
     ("lifetime_years", cell("Facilities", F, capex_per_module=200, lifetime_years=2, **CANDIDATE), BASE - 160 + 100),
     ("fixed_opex_per_module", cell("Facilities", F, fixed_opex_per_module=30), BASE + 60),
+    # an existing module pays its fixed opex even when it can produce nothing
+    ("fixed_opex at zero capacity", add("Facilities", {"facility": "Z", "kind": "mine", "material": "P",
+                                                       "module_capacity": 0, "max_modules": 1,
+                                                       "existing_modules": 1, "fixed_opex_per_module": 30}),
+     BASE + 60),
     ("Facilities.unit_cost", cell("Facilities", F, unit_cost=7), BASE + 160),
     ("pli_subsidy", cell("Facilities", F, pli_subsidy=1), BASE - 80),
     ("Facilities.carbon_intensity", both(setting(carbon_price=1), cell("Facilities", F, carbon_intensity=1)),

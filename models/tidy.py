@@ -1,0 +1,41 @@
+"""Tidy an incumbent: release yes/no decisions that are paid for but not used.
+
+A plan found at a time limit or within the MIP gap may qualify a supplier it never
+buys from or contracts with, or pay a source's arrangement fee without drawing on it.
+The SPEC charges qualification only "if any of its offers is contracted", and such a
+binary appears only in constraints that hold with it at 0 (``q <= M w``,
+``z <= w``, ``sum q <= cap w``; ``sum x <= L v``, ``sum x >= min_draw v``), so setting
+it to 0 keeps the plan feasible and only lowers its cost. The plan's objective is then
+re-evaluated from the model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+TOL = 1e-6
+
+
+def release_idle_binaries(m) -> list[str]:
+    """Set idle qualification and source-use binaries to 0; return what was released."""
+    sd = m.data.supply
+    busy: defaultdict[str, bool] = defaultdict(bool)
+    for (s, y, o), var in m.q.items():
+        if (var.value or 0.0) > TOL:
+            busy[sd.supplier[o]] = True
+    for o, var in m.z.items():
+        if (var.value or 0.0) > 0.5:
+            busy[sd.supplier[o]] = True
+    released = []
+    for u, var in m.w.items():
+        if (var.value or 0.0) > 0.5 and not busy[u]:
+            var.set_value(0)
+            released.append(f"qualification of {u}")
+    drawn: defaultdict[str, float] = defaultdict(float)
+    for (k, f, y), var in m.x.items():
+        drawn[k] += var.value or 0.0
+    for k, var in m.v.items():
+        if (var.value or 0.0) > 0.5 and drawn[k] <= TOL:
+            var.set_value(0)
+            released.append(f"use of {k}")
+    return released
