@@ -47,7 +47,7 @@ CASES = ["example", "small", "medium", "large", "national", "capb"]
 TIME_LIMITS = {"example": None, "small": 60.0, "medium": 120.0, "large": 300.0, "national": 300.0, "capb": 300.0}
 #: Solver time limit of each of the two solves of the re-solve comparison, seconds.
 RESOLVE_TIME_LIMIT = 60.0
-STAGES = ["read", "validate", "data", "build", "handoff", "solve", "extract", "write_plan"]
+STAGES = ["read", "validate", "data", "build", "handoff", "solve", "extract", "marginals", "write_plan"]
 
 
 class Clock:
@@ -89,16 +89,17 @@ def _input_workbook(case: str, folder: Path, clock: Clock) -> Path:
     return path
 
 
-def run_one(case: str, resolve: bool = True) -> dict:
+def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> dict:
     """One end-to-end run of ``case`` in this process; returns its measurements."""
     from planner.dataset import Source
-    from planner.plan import write_plan
+    from planner.plan import MARGINAL_SHEET, write_plan
     from planner.reading import Limits
     from planner.reading.sheets import read_sheets
     from planner.reading.zipscan import prescan
     from planner.validation import validate
 
-    from models import results
+    from models import marginals, results, tidy
+    from models.monitor import SolveMonitor
     from models.build import build_model
     from models.data import build_data
     from models.outcome import SolveOptions, SolveOutcome
@@ -134,7 +135,8 @@ def run_one(case: str, resolve: bool = True) -> dict:
         out["time_limit_s"] = config.get("time_limit")
         out["mip_gap"] = config.get("rel_gap")
         with clock.stage("solve"):
-            run = session.run(config)
+            with SolveMonitor(session.highs, None, config.get("time_limit")):
+                run = session.run(config)
         out["highs_run_time"] = session.highs.getRunTime()
         status = _status(run)
         out["status"] = status.name
@@ -144,20 +146,32 @@ def run_one(case: str, resolve: bool = True) -> dict:
         if status.has_plan:
             with clock.stage("extract"):
                 session.load_values()
+                tidy.release_idle_binaries(model)
                 outcome = SolveOutcome(status, objective=run.objective, bound=run.bound, gap=out["gap"],
                                        solve_seconds=run.seconds,
                                        solver={"name": "highs", "version": session.version,
                                                "interface": session.interface},
                                        costs=results.costs(model), tables=results.tables(model))
+            if marginal_values:
+                before = session.highs.getRunTime()
+                with clock.stage("marginals"):
+                    try:
+                        outcome.marginals = marginals.marginal_values(session, dataset, config, {})
+                    except Exception as exc:  # noqa: BLE001 - reported, as the CLI does
+                        out["marginals_error"] = f"{type(exc).__name__}: {exc}"
+                out["marginals_highs"] = session.highs.getRunTime() - before
+            extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
             with clock.stage("write_plan"):
-                write_plan(folder / f"{case}-plan.xlsx", outcome, dataset)
+                write_plan(folder / f"{case}-plan.xlsx", outcome, dataset, extra_sheets=extra)
         out["end_to_end_wall"] = time.perf_counter() - start_wall
         out["end_to_end_cpu"] = time.process_time() - start_cpu
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if resolve and case != "capb" and status.has_plan:
             out["resolve"] = _resolve(dataset, config, case)
     out["wall"], out["cpu"] = clock.wall, clock.cpu
-    out["overhead_wall"] = out["end_to_end_wall"] - clock.wall["solve"]
+    # overhead: everything but HiGHS itself (the MIP run and the marginal-value LP run)
+    out["highs_wall"] = clock.wall["solve"] + out.get("marginals_highs", 0.0)
+    out["overhead_wall"] = out["end_to_end_wall"] - out["highs_wall"]
     out["load_average"] = os.getloadavg()
     return out
 
@@ -170,15 +184,20 @@ def _resolve(dataset, config: dict, case: str) -> dict:
     from models.session import HighsSession
 
     offers = dataset["Offers"]
-    # the first offer that is bought from, made 25 % dearer
-    supplier, material = str(offers["supplier"].iloc[0]), str(offers["material"].iloc[0])
-    price = float(offers["unit_cost"].iloc[0])
     # the re-solve comparison is about what happens around HiGHS: cap its time limit
     config = dict(config, time_limit=min(config.get("time_limit") or RESOLVE_TIME_LIMIT, RESOLVE_TIME_LIMIT))
     tick = time.perf_counter()
     res = Resolver(dataset, config=config)
     first = res.solve()
     base = time.perf_counter() - tick
+    # the offer bought most in the first plan becomes 25 % dearer
+    bought = first.tables["Sourcing"].groupby(["supplier", "material"])["quantity"].sum() if first.tables else None
+    if bought is not None and len(bought):
+        supplier, material = bought.idxmax()
+    else:
+        supplier, material = str(offers["supplier"].iloc[0]), str(offers["material"].iloc[0])
+    hit = (offers["supplier"] == supplier) & (offers["material"] == material)
+    price = float(offers.loc[hit, "unit_cost"].iloc[0])
     tick = time.perf_counter()
     res.set_price(supplier, material, price * 1.25)
     change = time.perf_counter() - tick
@@ -229,13 +248,15 @@ def summarise(runs: list[dict]) -> dict:
     out = {k: first.get(k) for k in ("case", "columns", "rows", "nonzeros", "integers", "time_limit_s", "mip_gap")}
     out["repeats"] = len(runs)
     out["status"] = ", ".join(sorted({r["status"] for r in runs}))
-    for key in ("end_to_end_wall", "end_to_end_cpu", "overhead_wall", "peak_rss_mb", "gap", "objective"):
+    for key in ("end_to_end_wall", "end_to_end_cpu", "overhead_wall", "highs_wall", "marginals_highs", "peak_rss_mb",
+                "gap", "objective"):
         out[key] = _median([r.get(key) for r in runs])
     for kind in ("wall", "cpu"):
         out[kind] = {s: _median([r[kind].get(s) for r in runs]) for s in STAGES + ["write_input"]}
-    out["ratio_wall"] = out["overhead_wall"] / out["wall"]["solve"] if out["wall"]["solve"] else None
+    out["ratio_wall"] = out["overhead_wall"] / out["highs_wall"] if out["highs_wall"] else None
     cpu_total = out["end_to_end_cpu"]
-    out["overhead_cpu"] = cpu_total - out["cpu"]["solve"] if cpu_total is not None else None
+    out["overhead_cpu"] = (cpu_total - out["cpu"]["solve"] - (out["cpu"]["marginals"] or 0.0)
+                           if cpu_total is not None else None)
     res = [r["resolve"] for r in runs if r.get("resolve")]
     if res:
         out["resolve"] = {k: _median([r[k] for r in res]) for k in ("first_solve_s", "change_s", "resolve_s",
@@ -266,30 +287,32 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
         lines.append(f"| {s['case']} | {_fmt(s['columns'])} | {_fmt(s['rows'])} | {_fmt(s['nonzeros'])} | "
                      f"{_fmt(s['integers'])} |")
     lines += ["", "## End to end, stage by stage (seconds, wall)", "",
-              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | write plan | end to end "
-              "| overhead | overhead / solve | peak RSS MB | status (gap) | repeats | load avg |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: "
-              "| --- |"]
+              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | marginal values "
+              "(of which HiGHS) | write plan | end to end | overhead | overhead / HiGHS | peak RSS MB | status (gap) "
+              "| repeats | load avg |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+              "| ---: | --- |"]
     for s in summaries:
         w = s["wall"]
         gap = f" ({s['gap'] * 100:.2f} %)" if s.get("gap") else ""
         lines.append(
             f"| {s['case']} | {_fmt(w['read'])} | {_fmt(w['validate'])} | {_fmt(w['data'])} | {_fmt(w['build'])} | "
-            f"{_fmt(w['handoff'])} | {_fmt(w['solve'])} | {_fmt(w['extract'])} | {_fmt(w['write_plan'])} | "
+            f"{_fmt(w['handoff'])} | {_fmt(w['solve'])} | {_fmt(w['extract'])} | {_fmt(w['marginals'])} "
+            f"({_fmt(s['marginals_highs'])}) | {_fmt(w['write_plan'])} | "
             f"{_fmt(s['end_to_end_wall'])} | {_fmt(s['overhead_wall'])} | {_fmt(s['ratio_wall'], 2)} | "
             f"{_fmt(s['peak_rss_mb'], 0)} | {s['status']}{gap} | {s['repeats']} | "
             f"{', '.join(str(x) for x in s['load_average'])} |")
     lines += ["", "## The same in CPU seconds of the benchmark process", "",
-              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | write plan | end to end "
-              "| overhead | overhead / solve | writing the input (setup) |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| case | read | validate | data | build | hand-off | HiGHS solve | extract | marginal values | write plan "
+              "| end to end | overhead (marginals excluded) | overhead / solve | writing the input (setup) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in summaries:
         c = s["cpu"]
         ratio = s["overhead_cpu"] / c["solve"] if c.get("solve") else None
         lines.append(
             f"| {s['case']} | {_fmt(c['read'])} | {_fmt(c['validate'])} | {_fmt(c['data'])} | {_fmt(c['build'])} | "
-            f"{_fmt(c['handoff'])} | {_fmt(c['solve'])} | {_fmt(c['extract'])} | {_fmt(c['write_plan'])} | "
-            f"{_fmt(s['end_to_end_cpu'])} | {_fmt(s['overhead_cpu'])} | {_fmt(ratio, 2)} | "
+            f"{_fmt(c['handoff'])} | {_fmt(c['solve'])} | {_fmt(c['extract'])} | {_fmt(c['marginals'])} | "
+            f"{_fmt(c['write_plan'])} | {_fmt(s['end_to_end_cpu'])} | {_fmt(s['overhead_cpu'])} | {_fmt(ratio, 2)} | "
             f"{_fmt(s['wall'].get('write_input'))} s wall |")
     res = [s for s in summaries if s.get("resolve")]
     if res:

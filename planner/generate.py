@@ -38,6 +38,10 @@ scenario; domestic-share targets start only once a module built in the first yea
 produces, cover at most 35 % of demand, and the target facilities can reach 60 %;
 the budget source can fund every module of every facility.
 
+Money is in thousands of US dollars (Settings currency ``kUSD``); gallium and germanium
+are traded by the kilogram, everything else by the tonne, so prices, capacities and
+capex stay within a few orders of magnitude of each other (solver numerics).
+
 Deterministic: one ``numpy.random.Generator(PCG64(seed))``, draws in a fixed order,
 no dependence on set or dict ordering. Construction is vectorised; the national size
 is built in well under a second or two.
@@ -53,6 +57,12 @@ import numpy as np
 from planner.dataset import Dataset, Source, from_records
 
 FIRST_YEAR = 2026
+#: Money is in thousands of US dollars: prices per t of a few hundred to a few thousand
+#: kUSD and capex of 1e4..1e5 keep the model's coefficients in a range HiGHS handles well.
+CURRENCY = "kUSD"
+MONEY = 1e-3  # kUSD per USD
+#: Families traded by the kilogram (high value, small volumes).
+KG_FAMILIES = ("GA", "GE")
 HOME = "HOME"
 DOMINANT = "DOM"
 SANCTIONED = "SAN"
@@ -129,6 +139,7 @@ class _Materials:
     peak: np.ndarray  # peak final demand (0 for intermediates)
     family: np.ndarray  # family index (-1 for reagents)
     role: list[str]  # conc, refined, ksm, int, api, reagent
+    unit: list[str]
 
 
 def _materials(spec: SizeSpec, rng: np.random.Generator) -> _Materials:
@@ -139,11 +150,16 @@ def _materials(spec: SizeSpec, rng: np.random.Generator) -> _Materials:
     peak: list[float] = []
     family: list[int] = []
     role: list[str] = []
+    unit: list[str] = []
     nm, npf = spec.mineral_families, spec.pharma_families
     noise = rng.lognormal(0.0, 0.15, size=(nm + npf, 2))
     for k in range(nm):
         code, conc, refined, p_ref, p_conc, _, dem, _, _ = MINERALS[k % len(MINERALS)]
         suffix = "" if k < len(MINERALS) else str(k // len(MINERALS) + 1)
+        per_kg = code in KG_FAMILIES
+        if per_kg:  # USD/t -> USD/kg, t -> kg
+            p_ref, p_conc, dem = p_ref / 1000, p_conc / 1000, dem * 1000
+        unit += ["kg", "kg"] if per_kg else ["t", "t"]
         ids += [f"{code}{suffix}-CONC", f"{code}{suffix}-REF"]
         names += [conc + (f" {suffix}" if suffix else ""), refined + (f" {suffix}" if suffix else "")]
         sector += [0, 0]
@@ -163,6 +179,7 @@ def _materials(spec: SizeSpec, rng: np.random.Generator) -> _Materials:
         peak += [0.0, 0.0, dem * noise[nm + k, 1]]
         family += [nm + k] * 3
         role += ["ksm", "int", "api"]
+        unit += ["t", "t", "t"]
     if spec.reagents:
         ids += ["H2SO4", "SOLV"]
         names += ["Sulphuric acid", "Process solvent (DMF)"]
@@ -171,9 +188,10 @@ def _materials(spec: SizeSpec, rng: np.random.Generator) -> _Materials:
         peak += [0.0, 0.0]
         family += [-1, -1]
         role += ["reagent", "reagent"]
+        unit += ["t", "t"]
     peak_arr = np.array(peak)
-    return _Materials(ids, names, np.array(sector), np.array(price), peak_arr > 0, peak_arr,
-                      np.array(family), role)
+    return _Materials(ids, names, np.array(sector), np.array(price) * MONEY, peak_arr > 0, peak_arr,
+                      np.array(family), role, unit)
 
 
 def generate_dataset(size: str, seed: int = 0) -> Dataset:
@@ -275,8 +293,8 @@ def generate_dataset(size: str, seed: int = 0) -> Dataset:
         fac["risk"].append(float(np.round(0.03 + 0.07 * r[6], 3)))
         fac["build"].append(build)
         fac["earliest"].append(min(earliest, last_year))
-        fac["unit_cost"].append(float(np.round(mats.price[out] * (0.2 + 0.25 * r[7]), 2)))
-        fac["pli"].append(float(np.round(mats.price[out] * 0.06 * r[0], 2)) if kind != "mine" else 0.0)
+        fac["unit_cost"].append(float(np.round(mats.price[out] * (0.2 + 0.25 * r[7]), 4)))
+        fac["pli"].append(float(np.round(mats.price[out] * 0.06 * r[0], 4)) if kind != "mine" else 0.0)
         fac["lifetime"].append(int(20 + 10 * r[1]))
         fac["location"].append(states[int(r[2] * len(states)) % len(states)])
         fac["carbon"].append(float(np.round((0.5 + r[3]) * (2.0 if mats.sector[out] == 0 else 8.0), 3)))
@@ -389,17 +407,17 @@ def generate_dataset(size: str, seed: int = 0) -> Dataset:
     s_cap = np.maximum(s_cap, 1.0)
     # prices
     o_price = mats.price[o_m] * c_price[o_c] * s_price[o_s] * rng.lognormal(0.0, 0.05, n_o)
-    o_price = np.round(o_price, 2)
-    o_freight = np.round(mats.price[o_m] * c_freight[o_c] * rng.uniform(0.7, 1.3, n_o), 2)
+    o_price = np.round(o_price, 4)
+    o_freight = np.round(mats.price[o_m] * c_freight[o_c] * rng.uniform(0.7, 1.3, n_o), 4)
     o_carbon = np.round(np.where(mats.sector[o_m] == 0, 3.0, 12.0) * c_carbon[o_c] * rng.lognormal(0, 0.2, n_o), 3)
     annual_value = o_price * np.minimum(o_cap, market[o_m])
     o_min = np.where((rng.random(n_o) < 0.15) & ~o_back, np.round(o_cap * rng.uniform(0.1, 0.3, n_o), 1), 0.0)
-    o_contract = np.where(rng.random(n_o) < 0.35, np.round(annual_value * rng.uniform(0.002, 0.01, n_o), -2), 0.0)
+    o_contract = np.where(rng.random(n_o) < 0.35, np.round(annual_value * rng.uniform(0.002, 0.01, n_o), 1), 0.0)
     late = (rng.random(n_o) < 0.1) & ~o_back
     o_from = np.where(late, FIRST_YEAR + rng.integers(1, min(5, years) + 1, n_o), FIRST_YEAR)
     o_from = np.minimum(o_from, last_year)
     value_s = np.bincount(o_s, weights=annual_value, minlength=n_s)
-    s_qual = np.round(value_s * rng.uniform(0.005, 0.02, n_s), -3)
+    s_qual = np.round(value_s * rng.uniform(0.005, 0.02, n_s), 0)
     suppliers = [
         {"supplier": s_ids[i], "country": c_ids[s_country[i]], "capacity": float(s_cap[i]),
          "qualification_cost": float(s_qual[i]), "risk": float(s_risk[i]), "green_certified": bool(s_green[i])}
@@ -420,23 +438,23 @@ def generate_dataset(size: str, seed: int = 0) -> Dataset:
     materials = []
     for i in range(n_m):
         row: dict[str, Any] = {"material": mats.ids[i], "name": mats.names[i],
-                               "sector": "mineral" if mats.sector[i] == 0 else "pharma", "unit": "t",
-                               "holding_cost": float(np.round(0.02 * mats.price[i], 2))}
+                               "sector": "mineral" if mats.sector[i] == 0 else "pharma", "unit": mats.unit[i],
+                               "holding_cost": float(np.round(0.02 * mats.price[i], 5))}
         if i in stock_mats:
             row["initial_stock"] = float(np.round(0.1 * demand[i, 0], 1))
         if i in essential:
-            row["shortage_penalty"] = float(np.round(20 * mats.price[i], 0))
+            row["shortage_penalty"] = float(np.round(20 * mats.price[i], 2))
         materials.append(row)
     dem_m, dem_y = np.nonzero(demand > 0)
     demand_rows = [{"material": mats.ids[m], "year": int(year_list[y]), "quantity": float(demand[m, y])}
                    for m, y in zip(dem_m, dem_y)]
     cap_arr = np.array(fac["cap"])
-    capex = np.round(cap_arr * mats.price[f_mat] * np.where(np.array(fac["kind"]) == "mine", 1.2, 1.8), -3)
+    capex = np.round(cap_arr * mats.price[f_mat] * np.where(np.array(fac["kind"]) == "mine", 1.2, 1.8), 0)
     facilities = [
         {"facility": fac["id"][f], "kind": fac["kind"][f], "material": mats.ids[fac["mat"][f]],
          "module_capacity": float(cap_arr[f]), "max_modules": int(fac["maxm"][f]),
          "existing_modules": int(fac["exist"][f]), "capex_per_module": float(capex[f]),
-         "fixed_opex_per_module": float(np.round(0.04 * capex[f], -2)), "unit_cost": float(fac["unit_cost"][f]),
+         "fixed_opex_per_module": float(np.round(0.04 * capex[f], 1)), "unit_cost": float(fac["unit_cost"][f]),
          "build_years": int(fac["build"][f]), "earliest_year": int(fac["earliest"][f]),
          "carbon_intensity": float(fac["carbon"][f]), "green": bool(fac["green"][f]),
          "pli_subsidy": float(fac["pli"][f]), "risk": float(fac["risk"][f]),
@@ -450,20 +468,20 @@ def generate_dataset(size: str, seed: int = 0) -> Dataset:
     total_capex = float(np.sum(capex * np.maximum(np.array(fac["maxm"]) - np.array(fac["exist"]), 0)))
     total_capex = max(total_capex, 1.0)
     fin_all = [
-        {"source": "BUDGET", "kind": "budget", "limit": np.round(2.0 * total_capex, -3)},
-        {"source": "MDB-LOAN", "kind": "multilateral_loan", "limit": np.round(0.3 * total_capex, -3),
-         "annual_rate": 0.02, "tenor_years": 20, "arrangement_fee": np.round(0.003 * total_capex, -3),
-         "min_draw": np.round(0.03 * total_capex, -3)},
-        {"source": "PLI-GRANT", "kind": "grant", "limit": np.round(0.03 * total_capex, -3),
+        {"source": "BUDGET", "kind": "budget", "limit": np.round(1.2 * total_capex, 0)},
+        {"source": "MDB-LOAN", "kind": "multilateral_loan", "limit": np.round(0.3 * total_capex, 0),
+         "annual_rate": 0.02, "tenor_years": 20, "arrangement_fee": np.round(0.003 * total_capex, 0),
+         "min_draw": np.round(0.03 * total_capex, 0)},
+        {"source": "PLI-GRANT", "kind": "grant", "limit": np.round(0.03 * total_capex, 0),
          "available_from": FIRST_YEAR + min(2, years - 1)},
-        {"source": "GREEN-BOND", "kind": "green_bond", "limit": np.round(0.2 * total_capex, -3),
-         "annual_rate": 0.045, "tenor_years": 10, "arrangement_fee": np.round(0.001 * total_capex, -3),
+        {"source": "GREEN-BOND", "kind": "green_bond", "limit": np.round(0.2 * total_capex, 0),
+         "annual_rate": 0.045, "tenor_years": 10, "arrangement_fee": np.round(0.001 * total_capex, 0),
          "green_only": True},
-        {"source": "SOV-BOND", "kind": "bond", "limit": np.round(0.5 * total_capex, -3), "annual_rate": 0.07,
+        {"source": "SOV-BOND", "kind": "bond", "limit": np.round(0.5 * total_capex, 0), "annual_rate": 0.07,
          "tenor_years": 10},
-        {"source": "PPP", "kind": "ppp", "limit": np.round(0.25 * total_capex, -3), "annual_rate": 0.09,
-         "tenor_years": 15, "arrangement_fee": np.round(0.002 * total_capex, -3)},
-        {"source": "FDI", "kind": "fdi", "limit": np.round(0.25 * total_capex, -3), "annual_rate": 0.11,
+        {"source": "PPP", "kind": "ppp", "limit": np.round(0.25 * total_capex, 0), "annual_rate": 0.09,
+         "tenor_years": 15, "arrangement_fee": np.round(0.002 * total_capex, 0)},
+        {"source": "FDI", "kind": "fdi", "limit": np.round(0.25 * total_capex, 0), "annual_rate": 0.11,
          "tenor_years": 12},
     ]
     n_fin = {"small": 3, "medium": 5, "large": 7, "national": 7}[size]
@@ -546,9 +564,9 @@ def generate_dataset(size: str, seed: int = 0) -> Dataset:
         "home_country": HOME,
         "first_year": FIRST_YEAR,
         "years": years,
-        "currency": "USD",
+        "currency": CURRENCY,
         "discount_rate": 0.08,
-        "carbon_price": spec.carbon_price,
+        "carbon_price": spec.carbon_price * MONEY,
         "cvar_alpha": 0.9,
         "cvar_weight": spec.cvar_weight,
         "time_limit_s": spec.time_limit_s,

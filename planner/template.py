@@ -244,12 +244,12 @@ def _table(ws: Worksheet, sheet: Sheet, frame: pd.DataFrame | None, row_counts: 
     if frame is not None and len(frame):
         n = len(frame)
         columns = [frame[c].tolist() if c in frame.columns else [None] * n for c in names + extra]
-        for i, row in enumerate(zip(*columns)):
-            values = [_cell_value(v, k) for v, k in zip(row, kinds)]
-            ws.append(values)
-            if i < _WIDTH_SAMPLE:
-                for sample, value in zip(samples, values):
-                    sample.append(value)
+        rows = [[_cell_value(v, k) for v, k in zip(row, kinds)] for row in zip(*columns)]
+        for values in rows[:_WIDTH_SAMPLE]:
+            for sample, value in zip(samples, values):
+                sample.append(value)
+        # as ws.append, but written as sheet XML at save time: ~20x faster for large tables
+        workbook_style.append_rows(ws, rows)
     last = n + 1 + SPARE_ROWS
     for idx, col in enumerate(sheet.columns, start=1):
         dv = _validation(col)

@@ -9,19 +9,32 @@ may too. Two guarantees matter to users and tests:
 - **Atomic write.** The file is written to a temporary file in the target's
   directory and moved over the target with :func:`os.replace`: a reader sees the
   old file or the new one, never a half-written one.
+
+Large tables: :func:`append_rows` writes plain value rows (text, numbers,
+booleans, blanks) as sheet XML directly, spliced into openpyxl's output at save
+time, byte for byte what openpyxl would write for them (about 20x faster than
+openpyxl's cell objects, which cost ~50 s for 100,000 rows). Header notes, data
+validations, defined names, frozen panes and the ``<dimension>`` record stay
+openpyxl's.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 import os
+import re
 import tempfile
+import weakref
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -57,6 +70,112 @@ def set_width(ws: Worksheet, letter: str, texts: list[Any]) -> None:
     ws.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
 
 
+@dataclass(frozen=True)
+class _FastRows:
+    xml: bytes  # the <row> elements
+    first: int  # first row number
+    last: int  # last row number
+    dimension: str  # the sheet's extent with these rows, as openpyxl computes it
+
+
+#: Rows written by append_rows, by worksheet.
+_ROWS: "weakref.WeakKeyDictionary[Worksheet, _FastRows]" = weakref.WeakKeyDictionary()
+_DIMENSION_RE = re.compile(rb'<dimension ref="[^"]*" />')
+
+
+class _NotPlain(Exception):
+    """A value append_rows leaves to openpyxl (dates, Decimal, inf, illegal characters...)."""
+
+
+def append_rows(ws: Worksheet, rows: Iterable[list[Any]]) -> None:
+    """Append value rows below a worksheet's rows, as ``ws.append`` would, once per sheet.
+
+    Rows of plain values (None, str, bool, int, float) are kept as sheet XML and
+    spliced in by :func:`workbook_bytes`; nothing may be written to ``ws`` below
+    them afterwards (saving checks). Any other value makes every row go through
+    ``ws.append`` instead, with openpyxl's own checks and errors.
+    """
+    rows = rows if isinstance(rows, list) else list(rows)
+    if ws in _ROWS:
+        raise ValueError(f"append_rows: rows were already appended to {ws.title!r}")
+    if not rows:
+        return
+    first = ws._current_row + 1
+    width = max(len(row) for row in rows)
+    try:
+        if not width:
+            raise _NotPlain(rows)
+        xml = _rows_xml(rows, first, width).encode("utf-8")
+    except (_NotPlain, UnicodeEncodeError):
+        for row in rows:
+            ws.append(row)
+        return
+    last = first + len(rows) - 1
+    # openpyxl's calculate_dimension: ws.append makes a cell of every value, None too
+    top = ws.min_row if ws._cells else first
+    right = max(width, ws.max_column) if ws._cells else width
+    dimension = f"A{top}:{get_column_letter(right)}{last}"
+    _ROWS[ws] = _FastRows(xml, first, last, dimension)
+    ws._current_row = last
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _rows_xml(rows: list[list[Any]], first: int, width: int) -> str:
+    """What openpyxl's writer produces for these values (etree_write_cell, write_row)."""
+    letters = [get_column_letter(i) for i in range(1, width + 1)]
+    illegal = ILLEGAL_CHARACTERS_RE.search
+    errors = set(ERROR_CODES)
+    out: list[str] = []
+    for number, row in enumerate(rows, start=first):
+        n = str(number)
+        out.append(f'<row r="{n}">')
+        for letter, v in zip(letters, row):
+            t = type(v)
+            if v is None:
+                continue
+            if t is str:
+                v = v[:32767]
+                if illegal(v):
+                    raise _NotPlain(v)
+                if v == "":
+                    out.append(f'<c r="{letter}{n}" t="inlineStr" />')
+                elif len(v) > 1 and v[0] == "=":
+                    out.append(f'<c r="{letter}{n}"><f>{_escape(v[1:])}</f><v /></c>')
+                elif v in errors:
+                    out.append(f'<c r="{letter}{n}" t="e"><v>{v}</v></c>')
+                else:
+                    stripped = v.strip()
+                    space = ' xml:space="preserve"' if stripped and stripped != v else ""
+                    out.append(f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
+            elif t is float or t is int:
+                if t is float and not math.isfinite(v):
+                    raise _NotPlain(v)
+                out.append(f'<c r="{letter}{n}" t="n"><v>{"%.16g" % v}</v></c>')
+            elif t is bool:
+                out.append(f'<c r="{letter}{n}" t="b"><v>{"1" if v else "0"}</v></c>')
+            else:
+                raise _NotPlain(v)
+        out.append("</row>")
+    return "".join(out)
+
+
+def _splice(xml: bytes, rows: _FastRows) -> bytes:
+    """Sheet XML written by openpyxl with the fast rows added and the dimension widened."""
+    end = xml.rindex(b"</sheetData>")
+    dimension = f'<dimension ref="{rows.dimension}" />'.encode()
+    head = _DIMENSION_RE.sub(lambda _: dimension, xml[:end], count=1)
+    return head + rows.xml + xml[end:]
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook as .xlsx bytes, identical for identical content."""
     wb.properties.created = FIXED_TIMESTAMP
@@ -67,6 +186,10 @@ def workbook_bytes(wb: Workbook) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         # ExcelWriter directly: openpyxl's save_workbook would stamp "now".
         ExcelWriter(wb, archive).write_data()
+    fast = {ws.path.lstrip("/"): _ROWS[ws] for ws in wb.worksheets if ws in _ROWS}
+    for ws in wb.worksheets:
+        if ws in _ROWS and ws._cells and max(r for r, _ in ws._cells) >= _ROWS[ws].first:
+            raise ValueError(f"{ws.title!r}: cells written below the rows of append_rows")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as dst:
@@ -74,7 +197,10 @@ def workbook_bytes(wb: Workbook) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename in fast:
+                body = _splice(body, fast[info.filename])
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 

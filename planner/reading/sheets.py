@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, time
+from functools import lru_cache
 from io import BytesIO
 from itertools import islice
 from typing import Any, Iterator

@@ -374,6 +374,8 @@ _ANY_TYPE_RE = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Shared-strings counts (see _CountWatch).
 _SST_OPEN_RE = re.compile(rb"[<:]sst[\s/>]")
 _SST_TAG_RE = re.compile(rb"""sst((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
+#: A start tag cut by the end of the chunk (possessive: no backtracking).
+_SST_PARTIAL_RE = re.compile(rb"""sst(?:\s|[^\s=/>"']++|=|"[^"]*+"?|'[^']*+'?)*+/?""")
 _UNIQUE_RE = re.compile(rb"""(?:^|\s)uniqueCount\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TAG_CAP = 64 * 1024
 
@@ -545,6 +547,8 @@ class _CountWatch:
         for m in _SST_OPEN_RE.finditer(window):
             tag = _SST_TAG_RE.match(window, m.start() + 1)
             if tag is None:
+                if _SST_PARTIAL_RE.fullmatch(window, m.start() + 1) is None:
+                    continue  # not a start tag (text such as "ratio:sst x")
                 if len(window) - m.start() <= _TAG_CAP:
                     self.tail = window[m.start():]  # the tag may end in the next chunk
                 else:
