@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -50,21 +51,52 @@ RESOLVE_TIME_LIMIT = 60.0
 STAGES = ["read", "validate", "data", "build", "handoff", "solve", "extract", "marginals", "write_plan"]
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now, MB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class Clock:
+    """Wall and CPU seconds per stage, and the most memory seen in each (sampled every 0.2 s)."""
+
     def __init__(self):
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.rss: dict[str, float] = {}
+        self._stage = "setup"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            self._note()
+
+    def _note(self) -> None:
+        stage = self._stage
+        self.rss[stage] = max(self.rss.get(stage, 0.0), _rss_mb())
+
+    def close(self) -> None:
+        self._stop.set()
 
     def stage(self, name: str):
         clock = self
 
         class _Stage:
             def __enter__(self):
+                clock._note()
+                clock._stage = name
                 self.w, self.c = time.perf_counter(), time.process_time()
 
             def __exit__(self, *exc):
                 clock.wall[name] = clock.wall.get(name, 0.0) + time.perf_counter() - self.w
                 clock.cpu[name] = clock.cpu.get(name, 0.0) + time.process_time() - self.c
+                clock._note()
+                clock._stage = "after_" + name
                 return False
 
         return _Stage()
@@ -167,8 +199,11 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         out["end_to_end_cpu"] = time.process_time() - start_cpu
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if resolve and case != "capb" and status.has_plan:
-            out["resolve"] = _resolve(dataset, config, case)
-    out["wall"], out["cpu"] = clock.wall, clock.cpu
+            del session, model  # the re-solve comparison builds its own
+            with clock.stage("resolve"):
+                out["resolve"] = _resolve(dataset, config, case)
+    clock.close()
+    out["wall"], out["cpu"], out["rss_mb"] = clock.wall, clock.cpu, {k: round(v) for k, v in clock.rss.items()}
     # overhead: everything but HiGHS itself (the MIP run and the marginal-value LP run)
     out["highs_wall"] = clock.wall["solve"] + out.get("marginals_highs", 0.0)
     out["overhead_wall"] = out["end_to_end_wall"] - out["highs_wall"]
@@ -254,6 +289,11 @@ def summarise(runs: list[dict]) -> dict:
     for kind in ("wall", "cpu"):
         out[kind] = {s: _median([r[kind].get(s) for r in runs]) for s in STAGES + ["write_input"]}
     out["ratio_wall"] = out["overhead_wall"] / out["highs_wall"] if out["highs_wall"] else None
+    early = ("read", "validate", "data", "build", "handoff")
+    before = [max((v for k, v in r["rss_mb"].items() if k in early or k in {"after_" + e for e in early}),
+                  default=None) for r in runs if r.get("rss_mb")]
+    out["rss_before_solve"] = _median(before)
+    out["rss_solve"] = _median([r["rss_mb"].get("solve") for r in runs if r.get("rss_mb")])
     cpu_total = out["end_to_end_cpu"]
     out["overhead_cpu"] = (cpu_total - out["cpu"]["solve"] - (out["cpu"]["marginals"] or 0.0)
                            if cpu_total is not None else None)
@@ -288,8 +328,8 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
                      f"{_fmt(s['integers'])} |")
     lines += ["", "## End to end, stage by stage (seconds, wall)", "",
               "| case | read | validate | data | build | hand-off | HiGHS solve | extract | marginal values "
-              "(of which HiGHS) | write plan | end to end | overhead | overhead / HiGHS | peak RSS MB | status (gap) "
-              "| repeats | load avg |",
+              "(of which HiGHS) | write plan | end to end | overhead | overhead / HiGHS | peak RSS MB (before the "
+              "solve / during it) | status (gap) | repeats | load avg |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
               "| ---: | --- |"]
     for s in summaries:
@@ -300,7 +340,8 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
             f"{_fmt(w['handoff'])} | {_fmt(w['solve'])} | {_fmt(w['extract'])} | {_fmt(w['marginals'])} "
             f"({_fmt(s['marginals_highs'])}) | {_fmt(w['write_plan'])} | "
             f"{_fmt(s['end_to_end_wall'])} | {_fmt(s['overhead_wall'])} | {_fmt(s['ratio_wall'], 2)} | "
-            f"{_fmt(s['peak_rss_mb'], 0)} | {s['status']}{gap} | {s['repeats']} | "
+            f"{_fmt(s['peak_rss_mb'], 0)} ({_fmt(s['rss_before_solve'], 0)} / {_fmt(s['rss_solve'], 0)}) | "
+            f"{s['status']}{gap} | {s['repeats']} | "
             f"{', '.join(str(x) for x in s['load_average'])} |")
     lines += ["", "## The same in CPU seconds of the benchmark process", "",
               "| case | read | validate | data | build | hand-off | HiGHS solve | extract | marginal values | write plan "

@@ -7,15 +7,19 @@ file: every active constraint becomes exactly one HiGHS row ``lower <= a·x <= u
 constraint's dual as HiGHS reports it), every Var of the model one column, in
 ``component_data_objects`` order, and the matrix goes to ``Highs.passModel`` row-wise.
 
-Constraint bodies built as one ``LinearExpression`` (``models.expr``) are read straight
-from their arguments; any other linear shape (named Expressions, sums, products by
-constants, mutable Params) goes through Pyomo's own ``LinearRepnVisitor``. A fixed Var
-stays a column, with both bounds at its value, so unfixing it is a bound change.
+Constraint bodies built as one ``LinearExpression`` (``models.expr.row``) are read straight
+from their arguments. Sums, negations, products and quotients by numbers and named
+Expressions (the cost components, compiled once and reused by the objective and every CVaR
+row) are walked here; anything else linear (e.g. mutable Params) goes through Pyomo's own
+``LinearRepnVisitor``. A fixed Var stays a column with both bounds at its value, so unfixing
+it is a bound change (only inside an expression the visitor handles is it folded into the
+constant, as Pyomo's writers do).
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,8 +331,6 @@ def compile_objective(compiler: LinearCompiler, obj, n_col: int) -> tuple[np.nda
 
 def compile_model(model) -> Compiled:
     """Every Var, active Constraint and the active Objective of ``model`` as HiGHS arrays."""
-    import time
-
     t = {}
     tick = time.perf_counter()
     columns, col_of = columns_of(model)

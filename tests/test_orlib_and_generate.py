@@ -140,6 +140,14 @@ def test_generate_is_deterministic(size):
     assert not _equal(generate_dataset(size, seed=3), generate_dataset(size, seed=4))
 
 
+def test_generate_settings_override():
+    base = generate_dataset("small", 7)
+    risky = generate_dataset("small", 7, settings={"cvar_weight": 0.3, "time_limit_s": 5.0})
+    assert risky.settings["cvar_weight"] == 0.3 and risky.settings["time_limit_s"] == 5.0
+    assert all(base[k].equals(risky[k]) for k in base.tables)
+    assert base.settings["currency"] == "kUSD" and base.settings["home_country"] == "HOME"
+
+
 def test_generate_default_seed_and_bad_size():
     assert _equal(generate_dataset("small"), generate_dataset("small", 0))
     with pytest.raises(ValueError):
