@@ -1,4 +1,4 @@
-"""Solve a Dataset: build, hand to HiGHS (Pyomo's persistent interface), extract.
+"""Solve a Dataset: build, hand to HiGHS (models.handoff through models.session), extract.
 
 Solver settings are data (:class:`SolveOptions`, else the Settings sheet). The solve
 never raises for the model's own outcome: infeasible, time limit without a plan and

@@ -72,8 +72,14 @@ def _units(dataset: Dataset) -> dict[str, str]:
     return dict(zip(mats["material"].astype(str), mats["unit"].astype(str)))
 
 
+#: Most materials given a supply chart: a plan over hundreds of materials (OR-Library
+#: capb has 1,000) would otherwise carry a chart per material that nobody reads.
+MAX_SUPPLY_CHARTS = 24
+
+
 def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
-    """Per material: expected supply by country (and domestic production) per year."""
+    """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
+    expected supply by country (and domestic production) per year."""
     prob = _probabilities(dataset)
     home = str(dataset.settings.get("home_country") or "")
     domestic = f"{home} (domestic)" if home else "domestic"
@@ -94,8 +100,11 @@ def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[
     flows["year"] = flows["year"].astype(int)
     units = _units(dataset)
     blocks = []
-    for material in [m for m in dataset["Materials"]["material"].astype(str) if m in set(flows["material"])]:
-        rows = flows[flows["material"] == material]
+    supplied = set(flows["material"])
+    charted = [m for m in dataset["Materials"]["material"].astype(str) if m in supplied][:MAX_SUPPLY_CHARTS]
+    by_material = dict(tuple(flows[flows["material"].isin(charted)].groupby("material")))
+    for material in charted:
+        rows = by_material[material]
         pivot = rows.pivot_table(index="year", columns="origin", values="q", aggfunc="sum", fill_value=0.0)
         pivot = pivot.reindex(dataset.years, fill_value=0.0)
         order = pivot.sum().sort_values(ascending=False).index.tolist()
