@@ -75,7 +75,9 @@ def both(*changes):
 SB_P = {"supplier": "SB", "material": "P"}
 SA_P = {"supplier": "SA", "material": "P"}
 F = {"facility": "F"}
-BAN_2027 = both(add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+#: Two equally likely scenarios, "base" and "ban" (whose disruptions each case adds).
+EVEN = add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5})
+BAN_2027 = both(EVEN,
                 add("Disruptions", {"scenario": "ban", "country": "B", "from_year": 2027, "capacity_factor": 0.0}))
 # In "ban", 2027 is bought from SA: 240 + 60 x 12 = 960, so that scenario costs 840 + 960 = 1800.
 
@@ -226,34 +228,34 @@ CASES = [
         add("Disruptions", {"scenario": "ban", "country": "B", "from_year": 2027, "capacity_factor": 0.0})),
      0.25 * 1680 + 0.75 * 1800),
     ("Disruptions.from_year", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "country": "B", "capacity_factor": 0.0})), 0.5 * 1680 + 0.5 * 1920),
     ("Disruptions.to_year", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "country": "B", "to_year": 2026, "capacity_factor": 0.0})),
      0.5 * 1680 + 0.5 * 1800),
     ("Disruptions.supplier", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "supplier": "SB", "from_year": 2027, "capacity_factor": 0.0})),
      0.5 * 1680 + 0.5 * 1800),
     # a disruption of R does not touch SB's P
     ("Disruptions.material", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "supplier": "SB", "material": "R", "capacity_factor": 0.0})), BASE),
     # half of SB's capacity of 100 in 2027: SB 50 + SA 10 -> 860
     ("capacity_factor", both(
         cell("Offers", SB_P, capacity=100),
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "country": "B", "from_year": 2027, "capacity_factor": 0.5})),
      0.5 * 1680 + 0.5 * (840 + 860)),
     # price x1.3 in 2027: SB at 13 > SA at 12 -> 960 in 2027
     ("price_factor", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Disruptions", {"scenario": "ban", "country": "B", "from_year": 2027, "price_factor": 1.3})),
      0.5 * 1680 + 0.5 * 1800),
     # a policy for one scenario only: the cap binds in "ban" (1720), not in "base"
     ("Policies.scenario", both(
-        add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}),
+        EVEN,
         add("Policies", {"material": "P", "scenario": "ban", "max_country_share": 0.5})), 0.5 * 1680 + 0.5 * 1720),
 ]
 
