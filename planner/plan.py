@@ -8,9 +8,8 @@ that replaces it only once complete.
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from models.outcome import TABLE_COLUMNS, SolveOutcome
 from planner import __version__
 from planner.dataset import Dataset
+from planner.workbook_style import write_atomic
 
 #: Plan sheets in the order they appear; Marginal values only when computed.
 RESULT_SHEETS = ("KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock", "Shortages")
@@ -117,26 +117,21 @@ def _chart_decorator(sheets: dict[str, pd.DataFrame], dataset: Dataset, outcome:
 
 def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
                           decorate: Any = None) -> None:
-    """Write `sheets` (name -> table) to `path`, whole or not at all.
+    """Write `sheets` (name -> table) to `path`, whole or not at all (the workbook is
+    built in memory, then written by planner.workbook_style.write_atomic, which also
+    gives the file the user's usual permissions).
 
     `decorate(workbook, worksheets)` may add charts before saving.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
     worksheets = {}
     for name, frame in sheets.items():
         worksheets[name] = _write_sheet(wb, name, frame)
     if decorate is not None:
         decorate(wb, worksheets)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame):

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models.outcome import TABLE_COLUMNS, SolveOutcome, Status
-from planner import plan as plan_module
+from planner import workbook_style
 from planner.dataset import from_records
 from planner.plan import write_plan
 
@@ -57,6 +57,18 @@ def test_plan_has_spec_sheets_summary_and_input_copies(tmp_path: Path):
     assert next(wb["Shortages"].iter_rows(values_only=True)) == TABLE_COLUMNS["Shortages"]
 
 
+def test_plan_file_gets_the_usual_permissions(tmp_path: Path):
+    # a shared plan must not end up private to its writer (a temp file is created 0600)
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset())
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_failed_write_leaves_old_plan_and_no_partial_file(tmp_path: Path, monkeypatch):
     target = tmp_path / "plan.xlsx"
     target.write_bytes(b"old plan")
@@ -65,7 +77,7 @@ def test_failed_write_leaves_old_plan_and_no_partial_file(tmp_path: Path, monkey
         raise OSError("disk full")
 
     # fails at the last step, after the temporary file was written in full
-    monkeypatch.setattr(plan_module.os, "replace", boom)
+    monkeypatch.setattr(workbook_style.os, "replace", boom)
     with pytest.raises(OSError):
         write_plan(target, _outcome(), _dataset())
     assert target.read_bytes() == b"old plan"
