@@ -1,7 +1,6 @@
 """Progress reports and the wall-clock watchdog on a HiGHS run (models.monitor)."""
 
 import itertools
-import os
 
 import pytest
 from openpyxl import load_workbook
@@ -51,8 +50,6 @@ def test_progress_line_text():
     assert line.text().endswith("no plan yet   bound 5")
 
 
-@pytest.mark.skipif(not os.environ.get("TRUST_PLANNER_SLOW"),
-                    reason="OR-Library capb through the CLI takes ~1-2 min here (workbook write and read)")
 def test_capb_at_3_seconds_through_the_cli(tmp_path):
     """capb (100 warehouses x 1000 customers, capacity 5000) with a 3 s limit: a plan found by then is
     written with its gap and marked not proven optimal; with none, exit 4 and nothing written."""
