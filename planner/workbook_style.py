@@ -1,7 +1,7 @@
 """Shared look and deterministic, atomic saving of the workbooks we write.
 
 The input template (:mod:`planner.template`) uses these helpers; the plan writer
-may too. Two guarantees matter to users and tests:
+(:mod:`planner.plan`) uses its atomic write. Two guarantees matter to users and tests:
 
 - **Deterministic bytes.** The same data gives the same file, byte for byte:
   the document properties carry a fixed timestamp and every zip entry a fixed
