@@ -10,7 +10,7 @@ probability-weighted; with one scenario that is the base scenario):
 - domestic capacity build-up per material (stacked columns by facility)
 - the cost breakdown (expected discounted cost per component)
 
-Works with write-only workbooks (the plan writer streams rows).
+Works with normal and write-only workbooks.
 """
 
 from __future__ import annotations
@@ -234,8 +234,9 @@ def _append(ws, values: list, write_only: bool, font=None) -> None:
         ws.append(cells)
     else:
         ws.append(values)
-        for cell in ws[ws.max_row]:
-            cell.font = font
+        # only the cells just appended: ws[row] would add styled blank cells up to the sheet's widest row
+        for col in range(1, len(values) + 1):
+            ws.cell(row=ws._current_row, column=col).font = font
 
 
 def _plain(value: Any) -> Any:

@@ -1,14 +1,16 @@
 """The plan workbook (SPEC section 2): written whole or not at all.
 
 A plan carries its inputs (the Input.<sheet> copies), so it can be compared and
-audited without the input file. Sheets are written in write-only mode (streamed
-rows) so national-scale plans stay fast, into a temporary file beside the target
-that replaces it only once complete.
+audited without the input file. Each sheet gets a styled header row (openpyxl
+cells) and its data rows through planner.workbook_style.append_rows (plain values
+written as sheet XML, ~20x faster than openpyxl cells: a 100,000-row
+Input.Offers copy no longer dominates writing). The workbook is saved by
+workbook_style.workbook_bytes into a temporary file beside the target that
+replaces it only once complete (workbook_style.write_atomic).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -17,14 +19,13 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.outcome import TABLE_COLUMNS, SolveOutcome
 from planner import __version__
 from planner.dataset import Dataset
-from planner.workbook_style import write_atomic
+from planner.workbook_style import append_rows, workbook_bytes, write_atomic
 
 #: Plan sheets in the order they appear; Marginal values only when computed.
 RESULT_SHEETS = ("KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock", "Shortages")
@@ -118,20 +119,21 @@ def _chart_decorator(sheets: dict[str, pd.DataFrame], dataset: Dataset, outcome:
 def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
                           decorate: Any = None) -> None:
     """Write `sheets` (name -> table) to `path`, whole or not at all (the workbook is
-    built in memory, then written by planner.workbook_style.write_atomic, which also
-    gives the file the user's usual permissions).
+    built in memory, turned into bytes by planner.workbook_style.workbook_bytes and
+    written by its write_atomic, which also gives the file the user's usual permissions).
 
-    `decorate(workbook, worksheets)` may add charts before saving.
+    `decorate(workbook, worksheets)` may add sheets (charts) before saving; it must
+    not write below the data rows of the given worksheets (append_rows' rule).
     """
-    wb = Workbook(write_only=True)
+    wb = Workbook()
+    wb.remove(wb.active)  # the default "Sheet": the plan's sheets are exactly `sheets`
     worksheets = {}
     for name, frame in sheets.items():
         worksheets[name] = _write_sheet(wb, name, frame)
     if decorate is not None:
         decorate(wb, worksheets)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(path, buffer.getvalue())
+    # the document's own created time is the real one (a plan is not a committed file)
+    write_atomic(path, workbook_bytes(wb, timestamp=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)))
 
 
 def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame):
@@ -141,15 +143,13 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame):
         width = max([len(col)] + [len(_text(v)) for v in frame[frame.columns[idx - 1]].head(200)])
         ws.column_dimensions[get_column_letter(idx)].width = min(max(10, width + 2), 60)
     ws.freeze_panes = "A2"
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col)
+    for idx, col in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=idx, value=col)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-        header.append(cell)
-    ws.append(header)
-    for row in _rows(frame):
-        ws.append(row)
+    # the data rows as sheet XML below the header (append_rows falls back to
+    # ws.append for a sheet holding values it does not write itself, e.g. dates)
+    append_rows(ws, _rows(frame))
     return ws
 
 
@@ -160,6 +160,11 @@ def _rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:
 
 def _cell_value(value: Any) -> Any:
     """Excel-safe scalar: NaN/None blank, numpy scalars as Python, lists as text."""
+    kind = type(value)  # exact types first: nearly all values of large tables, checked fast
+    if kind is float:
+        return None if math.isnan(value) else value
+    if kind is str or kind is int or kind is bool:
+        return value
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):

@@ -1,7 +1,9 @@
 """Shared look and deterministic, atomic saving of the workbooks we write.
 
-The input template (:mod:`planner.template`) uses these helpers; the plan writer
-(:mod:`planner.plan`) uses its atomic write. Two guarantees matter to users and tests:
+The input template (:mod:`planner.template`) and the plan writer
+(:mod:`planner.plan`, also for comparison and diagnosis workbooks) write their
+rows with :func:`append_rows` and save with :func:`workbook_bytes` and
+:func:`write_atomic`. Two guarantees matter to users and tests:
 
 - **Deterministic bytes.** The same data gives the same file, byte for byte:
   the document properties carry a fixed timestamp and every zip entry a fixed
@@ -176,10 +178,11 @@ def _splice(xml: bytes, rows: _FastRows) -> bytes:
     return head + rows.xml + xml[end:]
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The workbook as .xlsx bytes, identical for identical content."""
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
+def workbook_bytes(wb: Workbook, timestamp: _dt.datetime = FIXED_TIMESTAMP) -> bytes:
+    """The workbook as .xlsx bytes, identical for identical content and ``timestamp``
+    (the document's created/modified time: fixed for committed files, now for plans)."""
+    wb.properties.created = timestamp
+    wb.properties.modified = timestamp
     wb.properties.creator = "trust-planner"
     wb.properties.lastModifiedBy = None
     raw = io.BytesIO()

@@ -82,3 +82,31 @@ def test_failed_write_leaves_old_plan_and_no_partial_file(tmp_path: Path, monkey
         write_plan(target, _outcome(), _dataset())
     assert target.read_bytes() == b"old plan"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
+
+
+def test_plan_sheets_order_header_style_and_values(tmp_path: Path):
+    # normal workbook + append_rows: no default "Sheet", Charts before the Input copies,
+    # styled frozen headers, values converted (NaN blank, numpy as Python, lists as text)
+    import datetime as dt
+
+    import numpy as np
+
+    extra = {"Notes": pd.DataFrame({"n": [np.int64(3), np.int64(4)], "x": [np.nan, 1.5],
+                                    "tags": [["a", "b"], None]}),
+             "Dated": pd.DataFrame({"when": [dt.datetime(2026, 1, 2)], "what": ["start"]})}
+    path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset(), extra_sheets=extra)
+    wb = load_workbook(path)
+    names = wb.sheetnames
+    assert names[:len(SPEC_SHEETS) + 3] == SPEC_SHEETS + ["Notes", "Dated", "Charts"]
+    assert names[len(SPEC_SHEETS) + 3] == "Input.Settings" and "Sheet" not in names
+    assert wb.active.title == "Summary"
+    for name in ("Summary", "Sourcing", "Input.Offers"):
+        ws = wb[name]
+        assert ws.freeze_panes == "A2"
+        head = ws["A1"]
+        assert head.font.b and head.font.color.rgb.endswith("FFFFFF") and head.fill.fgColor.rgb.endswith("1F4E78")
+    assert wb["Sourcing"]["A2"].font.b is not True  # data rows are unstyled
+    assert list(wb["Notes"].iter_rows(values_only=True)) == [("n", "x", "tags"), (3, None, "['a', 'b']"),
+                                                             (4, 1.5, None)]
+    assert list(wb["Dated"].iter_rows(values_only=True)) == [("when", "what"), (dt.datetime(2026, 1, 2), "start")]
+    assert wb["Charts"]._charts  # charts read back (their ranges point into the Charts sheet)
