@@ -46,6 +46,8 @@ class SolveOptions:
     on_progress: Callable[[Progress], None] | None = None
     #: Price binding targets and limits (LP with the integer decisions fixed; the Marginal values sheet).
     marginals: bool = True
+    #: A first plan from the LP relaxation before the MIP (models.lp_start); None: only for large models.
+    lp_start: bool | None = None
 
 
 #: Columns of the result tables, in order (SPEC section 2). Money is discounted to

@@ -208,6 +208,17 @@ class HighsSession:
             out[v] = col_dual[self._col_of[id(v)]]
         return out
 
+    def use_solution(self, values: np.ndarray) -> None:
+        """Make ``values`` (a value per column) the session's solution, as if a run had
+        ended with it (a plan found outside the last run, e.g. by models.lp_start)."""
+        values = np.asarray(values, dtype=float)
+        self._h.setSolution(int(values.shape[0]), np.arange(values.shape[0], dtype=np.int32), values)
+        self._sol = self._h.getSolution()
+
+    @property
+    def minimize(self) -> bool:
+        return self._sense == 1
+
     def set_start(self, values: np.ndarray | None = None) -> None:
         """Offer ``values`` (a value per column; default: the last run's) as HiGHS' starting solution."""
         if values is None:

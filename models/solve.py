@@ -15,7 +15,7 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.dataset import Dataset
 
-from models import marginals, results, tidy
+from models import lp_start, marginals, results, tidy
 from models.build import build_model
 from models.data import build_data
 from models.monitor import SolveMonitor
@@ -64,7 +64,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     try:
         # progress reports and a wall-clock watchdog on the run (models.monitor)
         with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")):
-            run = session.run(config, solver_options)
+            run = _run(session, config, solver_options, options.lp_start, timings, info)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
@@ -88,6 +88,29 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     if options.marginals:
         _add_marginals(outcome, session, dataset, config, solver_options)
     return outcome
+
+
+def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
+         choice: bool | None, timings: dict[str, float], info: dict[str, Any]) -> RunResult:
+    """HiGHS on the model, after the LP start (models.lp_start) where it is wanted; the
+    time limit covers the LP, the restricted MIP and the full MIP together."""
+    if not lp_start.wanted(session, choice):
+        return session.run(config, solver_options)
+    tick = time.perf_counter()
+    limit = config.get("time_limit")
+    deadline = tick + limit if limit is not None else None
+    start = lp_start.find_start(session, config, solver_options, deadline)
+    timings |= {f"start_{stage}": sec for stage, sec in start.seconds.items()}
+    info["lp_start"] = (f"LP bound {start.lp_bound}; {start.fixed} integer columns fixed at integral LP values, "
+                        f"{start.free} left; first plan {start.objective}")
+    if lp_start.proven(start, config.get("rel_gap")):
+        return lp_start.start_only(start, session, time.perf_counter() - tick)
+    if start.values is not None:
+        session.set_start(start.values)
+    tick = time.perf_counter()
+    run = session.run(lp_start.within(config, deadline), solver_options)
+    timings["mip"] = time.perf_counter() - tick
+    return lp_start.combine(run, start, session, config.get("rel_gap"))
 
 
 def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],

@@ -1,0 +1,153 @@
+r"""A first plan from the LP relaxation (relax-and-fix), for models too large for HiGHS'
+own heuristics to find one in time.
+
+At national scale HiGHS' MIP presolve and root LP take minutes before its heuristics
+start, and within 300 s it found no plan at all (benchmarks/RESULTS.md). The LP
+relaxation alone is much cheaper (no probing, no cuts), and most of its integer columns
+come out integral (national: 3,361 of 3,640). So, before the MIP:
+
+1. solve the LP relaxation (every column continuous) with at most :data:`LP_SHARE` of
+   the time limit; its optimum :math:`z_{LP}` is a valid lower bound of the MIP;
+2. fix each integer column whose LP value is integral at that value and solve the
+   restricted MIP that is left (a few hundred integer columns) with at most
+   :data:`RESTRICTED_SHARE` of the remaining time, at the user's mip_gap;
+3. offer its plan to HiGHS as the start of the full MIP, which gets the rest of the time.
+
+A plan within mip_gap of :math:`z_{LP}` is proven good enough and the full MIP is not
+run. HiGHS' own use of a stored LP solution as a start (it completes it with a sub-MIP
+of its own under the whole time limit, which overran the limit by minutes) is avoided by
+clearing the LP solution before step 2.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pyomo.contrib.solver.common.results import TerminationCondition
+
+from models import handoff
+from models.session import HighsSession, RunResult
+
+#: Models with at least this many columns get the LP start when it is left on "auto".
+AUTO_MIN_COLUMNS = 50_000
+#: Share of the time limit the LP relaxation may use (if it does not finish, the full MIP
+#: still has the rest, and HiGHS' own heuristics their chance).
+LP_SHARE = 0.5
+#: Share of the time left after the LP that the restricted MIP may use.
+RESTRICTED_SHARE = 0.5
+#: HiGHS' own mip_rel_gap default, used when neither the options nor Settings give one.
+HIGHS_DEFAULT_GAP = 1e-4
+#: An LP value this close to an integer counts as integral.
+INTEGRAL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class LpStart:
+    """What the start heuristic found: the LP bound, and a plan (values per column) or none."""
+
+    lp_bound: float | None
+    values: np.ndarray | None
+    objective: float | None
+    fixed: int  # integer columns fixed at their integral LP value
+    free: int  # integer columns left to the restricted MIP
+    seconds: dict[str, float]
+
+
+def wanted(session: HighsSession, choice: bool | None) -> bool:
+    """On when asked, off when asked; on 'auto' (None) for large models with integers."""
+    if session.n_integer == 0:
+        return False
+    if choice is not None:
+        return choice
+    return session.size[0] >= AUTO_MIN_COLUMNS
+
+
+def find_start(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
+               deadline: float | None) -> LpStart:
+    """Run steps 1 and 2 on ``session`` and leave it as it was (integrality and bounds), with
+    no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None."""
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
+    session.relax_integrality(True)
+    try:
+        lp = session.run(within(config, deadline, LP_SHARE), solver_options)
+        x = session.primal() if lp.bound is not None else None
+    finally:
+        session.relax_integrality(False)
+    seconds["lp"] = time.perf_counter() - tick
+    if x is None:  # not solved in time, or infeasible: the full MIP will say which
+        session.highs.clearSolver()
+        return LpStart(None, None, None, 0, 0, seconds)
+    integer = np.flatnonzero(handoff.column_bounds(session.columns)[2] > 0).astype(np.int32)
+    values = x[integer]
+    rounded = np.round(values)
+    integral = np.abs(values - rounded) <= INTEGRAL_TOL
+    fix, at = integer[integral], rounded[integral]
+    session.highs.clearSolver()  # else HiGHS would complete the LP solution itself (see above)
+
+    tick = time.perf_counter()
+    h = session.highs
+    lower, upper, _ = handoff.column_bounds(session.columns)
+    h.changeColsBounds(len(fix), fix, at, at)
+    try:
+        restricted = session.run(within(config, deadline, RESTRICTED_SHARE), solver_options)
+        plan = session.primal() if restricted.has_solution else None
+    finally:
+        h.changeColsBounds(len(fix), fix, lower[fix], upper[fix])
+    seconds["restricted_mip"] = time.perf_counter() - tick
+    session.highs.clearSolver()
+    return LpStart(lp.bound, plan, restricted.objective if plan is not None else None,
+                   int(len(fix)), int(len(integer) - len(fix)), seconds)
+
+
+def proven(start: LpStart, rel_gap: float | None) -> bool:
+    """The start's plan is within ``rel_gap`` of the LP bound (HiGHS' gap definition)."""
+    if start.objective is None or start.lp_bound is None:
+        return False
+    return _gap(start.objective, start.lp_bound) <= _tolerance(rel_gap)
+
+
+def _gap(objective: float | None, bound: float | None) -> float:
+    if objective is None or bound is None:
+        return float("inf")
+    return abs(objective - bound) / max(abs(objective), 1e-12)
+
+
+def _tolerance(rel_gap: float | None) -> float:
+    return rel_gap if rel_gap is not None else HIGHS_DEFAULT_GAP
+
+
+def start_only(start: LpStart, session: HighsSession, seconds: float) -> RunResult:
+    """The result when the start's plan is already proven within mip_gap (no full MIP)."""
+    session.use_solution(start.values)
+    return RunResult(TerminationCondition.convergenceCriteriaSatisfied, True, start.objective,
+                     start.lp_bound, seconds)
+
+
+def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: float | None) -> RunResult:
+    """The full MIP's result with what the start adds: the LP bound when it is stronger,
+    the start's plan when the MIP ended without one (e.g. stopped in its presolve), and
+    'optimal' when the plan is within mip_gap of the stronger bound."""
+    bound = run.bound
+    if start.lp_bound is not None:
+        pick = max if session.minimize else min
+        bound = start.lp_bound if bound is None else pick(bound, start.lp_bound)
+    has_solution, objective = run.has_solution, run.objective
+    if not has_solution and start.values is not None:
+        session.use_solution(start.values)
+        has_solution, objective = True, start.objective
+    termination = run.termination
+    if has_solution and _gap(objective, bound) <= _tolerance(rel_gap):
+        termination = TerminationCondition.convergenceCriteriaSatisfied
+    return RunResult(termination, has_solution, objective, bound, run.seconds)
+
+
+def within(config: dict[str, Any], deadline: float | None, share: float = 1.0) -> dict[str, Any]:
+    """``config`` with the time limit cut to ``share`` of the time left before ``deadline``."""
+    if deadline is None:
+        return config
+    left = max(0.0, deadline - time.perf_counter())
+    return config | {"time_limit": left * share}
