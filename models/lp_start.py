@@ -73,7 +73,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     tick = time.perf_counter()
     session.relax_integrality(True)
     try:
-        lp = session.run(within(config, deadline, LP_SHARE), solver_options)
+        lp = session.run(within(config, deadline, session, LP_SHARE), solver_options)
         x = session.primal() if lp.bound is not None else None
     finally:
         session.relax_integrality(False)
@@ -93,7 +93,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     lower, upper, _ = handoff.column_bounds(session.columns)
     h.changeColsBounds(len(fix), fix, at, at)
     try:
-        restricted = session.run(within(config, deadline, RESTRICTED_SHARE), solver_options)
+        restricted = session.run(within(config, deadline, session, RESTRICTED_SHARE), solver_options)
         plan = session.primal() if restricted.has_solution else None
     finally:
         h.changeColsBounds(len(fix), fix, lower[fix], upper[fix])
@@ -145,9 +145,12 @@ def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: floa
     return RunResult(termination, has_solution, objective, bound, run.seconds)
 
 
-def within(config: dict[str, Any], deadline: float | None, share: float = 1.0) -> dict[str, Any]:
-    """``config`` with the time limit cut to ``share`` of the time left before ``deadline``."""
+def within(config: dict[str, Any], deadline: float | None, session: HighsSession,
+           share: float = 1.0) -> dict[str, Any]:
+    """``config`` with the time limit cut to ``share`` of the time left before ``deadline``.
+    HiGHS holds ``time_limit`` against its run time summed over the runs of one object, so
+    the limit given is that sum so far plus the seconds allowed."""
     if deadline is None:
         return config
     left = max(0.0, deadline - time.perf_counter())
-    return config | {"time_limit": left * share}
+    return config | {"time_limit": session.highs.getRunTime() + left * share}

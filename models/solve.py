@@ -108,7 +108,7 @@ def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str
     if start.values is not None:
         session.set_start(start.values)
     tick = time.perf_counter()
-    run = session.run(lp_start.within(config, deadline), solver_options)
+    run = session.run(lp_start.within(config, deadline, session), solver_options)
     timings["mip"] = time.perf_counter() - tick
     return lp_start.combine(run, start, session, config.get("rel_gap"))
 

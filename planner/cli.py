@@ -88,6 +88,9 @@ def solve(
         "--marginals/--no-marginals", help="Add the Marginal values sheet (an extra LP solve).")] = True,
     plots: Annotated[Optional[Path], typer.Option(
         "--plots", metavar="DIR", help="Also write the plan's charts as PNG files to DIR.")] = None,
+    lp_start: Annotated[Optional[bool], typer.Option(
+        "--lp-start/--no-lp-start", show_default="on from 50,000 model columns",
+        help="First find a plan from the LP relaxation, then give it to the MIP.")] = None,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
@@ -106,7 +109,7 @@ def solve(
         log.write_text("")
     with live_progress(console, quiet) as on_progress:
         options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log, on_progress=on_progress,
-                               marginals=marginals)
+                               marginals=marginals, lp_start=lp_start)
         outcome = solve_dataset(dataset, options)
     if outcome.status is Status.INFEASIBLE:
         _explain_infeasible(dataset, options, explain, quiet)

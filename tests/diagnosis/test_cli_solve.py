@@ -117,3 +117,22 @@ def test_a_limit_with_a_plan_writes_it_marked_not_proven_optimal(tmp_path, monke
     assert summary["best_bound"] == pytest.approx(1053)
     assert summary["gap"] == pytest.approx(0.1)
     assert "not proven optimal" in text and "gap 10.0000%" in text
+
+
+def test_lp_start_option_reaches_the_solve_and_the_plan_says_so(tmp_path):
+    # LP of _mip: 60 from A and 40 from B (country cap 0.6). The big-M of q <= M w is the
+    # demand bound with its dilution allowance for a share cap, 100 / 0.6 = 166.67 (see
+    # docs/decisions.md), so w_A = 60 / M, w_B = 40 / M and the LP bound is
+    # 1080 + (60 * 50 + 40 * 40) * 0.6 / 100 = 1107.6 < 1170: the MIP still runs.
+    plan = tmp_path / "plan.xlsx"
+    result, text = _solve(_workbook(tmp_path, _mip()), "-o", plan, "--lp-start")
+    assert result.exit_code == 0, text
+    summary = _summary(plan)
+    assert summary["objective"] == pytest.approx(1170)
+    assert summary["solver.lp_start"].startswith("LP bound 1107.6")
+    assert summary["seconds.start_lp"] >= 0 and summary["seconds.mip"] >= 0
+    # off (the default for a model this small): no LP start
+    bare = tmp_path / "bare.xlsx"
+    result, text = _solve(_workbook(tmp_path, _mip()), "-o", bare)
+    assert result.exit_code == 0, text
+    assert "solver.lp_start" not in _summary(bare)
