@@ -136,7 +136,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
     from models.data import build_data
     from models.outcome import SolveOptions, SolveOutcome
     from models.session import HighsSession
-    from models.solve import _gap, _status, solver_config
+    from models.solve import _gap, _status, run_highs, solver_config
 
     out: dict = {"case": case}
     clock = Clock()
@@ -166,9 +166,11 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         config = solver_config(dataset, options)
         out["time_limit_s"] = config.get("time_limit")
         out["mip_gap"] = config.get("rel_gap")
-        with clock.stage("solve"):
+        solver_info: dict = {}
+        with clock.stage("solve"):  # the LP start (models.lp_start) where it is on, then the MIP
             with SolveMonitor(session.highs, None, config.get("time_limit")):
-                run = session.run(config)
+                run = run_highs(session, config, {}, None, out.setdefault("solve_detail", {}), solver_info)
+        out["lp_start"] = solver_info.get("lp_start")
         out["highs_run_time"] = session.highs.getRunTime()
         status = _status(run)
         out["status"] = status.name
@@ -297,6 +299,9 @@ def summarise(runs: list[dict]) -> dict:
     cpu_total = out["end_to_end_cpu"]
     out["overhead_cpu"] = (cpu_total - out["cpu"]["solve"] - (out["cpu"]["marginals"] or 0.0)
                            if cpu_total is not None else None)
+    details = [r.get("solve_detail") or {} for r in runs]
+    out["solve_detail"] = {k: _median([d.get(k) for d in details]) for k in ("start_lp", "start_restricted_mip", "mip")}
+    out["lp_start"] = next((r["lp_start"] for r in runs if r.get("lp_start")), None)
     res = [r["resolve"] for r in runs if r.get("resolve")]
     if res:
         out["resolve"] = {k: _median([r[k] for r in res]) for k in ("first_solve_s", "change_s", "resolve_s",
@@ -355,6 +360,16 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
             f"{_fmt(c['handoff'])} | {_fmt(c['solve'])} | {_fmt(c['extract'])} | {_fmt(c['marginals'])} | "
             f"{_fmt(c['write_plan'])} | {_fmt(s['end_to_end_cpu'])} | {_fmt(s['overhead_cpu'])} | {_fmt(ratio, 2)} | "
             f"{_fmt(s['wall'].get('write_input'))} s wall |")
+    started = [s for s in summaries if s.get("lp_start")]
+    if started:
+        lines += ["", "## The LP start (models.lp_start), inside \"HiGHS solve\" above", "",
+                  "| case | LP relaxation | restricted MIP | full MIP | objective (median) | what the start found "
+                  "(first run) |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+        for s in started:
+            d = s["solve_detail"]
+            lines.append(f"| {s['case']} | {_fmt(d['start_lp'])} | {_fmt(d['start_restricted_mip'])} | "
+                         f"{_fmt(d['mip']) if d['mip'] is not None else 'not run (proven by the LP bound)'} | "
+                         f"{_fmt(s['objective'], 0)} | {s['lp_start']} |")
     res = [s for s in summaries if s.get("resolve")]
     if res:
         lines += ["", "## Re-solve after a price change (models.resolve.Resolver) vs. rebuilding", "",

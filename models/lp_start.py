@@ -32,7 +32,7 @@ from models import handoff
 from models.session import HighsSession, RunResult
 
 #: Models with at least this many columns get the LP start when it is left on "auto".
-AUTO_MIN_COLUMNS = 50_000
+AUTO_MIN_COLUMNS = 10_000
 #: Share of the time limit the LP relaxation may use (if it does not finish, the full MIP
 #: still has the rest, and HiGHS' own heuristics their chance).
 LP_SHARE = 0.5

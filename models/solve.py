@@ -64,7 +64,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     try:
         # progress reports and a wall-clock watchdog on the run (models.monitor)
         with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")):
-            run = _run(session, config, solver_options, options.lp_start, timings, info)
+            run = run_highs(session, config, solver_options, options.lp_start, timings, info)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
@@ -90,7 +90,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     return outcome
 
 
-def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
+def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
          choice: bool | None, timings: dict[str, float], info: dict[str, Any]) -> RunResult:
     """HiGHS on the model, after the LP start (models.lp_start) where it is wanted; the
     time limit covers the LP, the restricted MIP and the full MIP together."""

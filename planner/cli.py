@@ -89,7 +89,7 @@ def solve(
     plots: Annotated[Optional[Path], typer.Option(
         "--plots", metavar="DIR", help="Also write the plan's charts as PNG files to DIR.")] = None,
     lp_start: Annotated[Optional[bool], typer.Option(
-        "--lp-start/--no-lp-start", show_default="on from 50,000 model columns",
+        "--lp-start/--no-lp-start", show_default="on from 10,000 model columns",
         help="First find a plan from the LP relaxation, then give it to the MIP.")] = None,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
