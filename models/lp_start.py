@@ -54,6 +54,7 @@ class LpStart:
     fixed: int  # integer columns fixed at their integral LP value
     free: int  # integer columns left to the restricted MIP
     seconds: dict[str, float]
+    infeasible: bool = False  # the LP relaxation is infeasible, so is the MIP
 
 
 def wanted(session: HighsSession, choice: bool | None) -> bool:
@@ -78,9 +79,10 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     finally:
         session.relax_integrality(False)
     seconds["lp"] = time.perf_counter() - tick
-    if x is None:  # not solved in time, or infeasible: the full MIP will say which
+    if x is None:  # not solved in time, or infeasible (then so is the MIP: no need to run it)
         session.highs.clearSolver()
-        return LpStart(None, None, None, 0, 0, seconds)
+        return LpStart(None, None, None, 0, 0, seconds,
+                       infeasible=lp.termination == TerminationCondition.provenInfeasible)
     integer = np.flatnonzero(handoff.column_bounds(session.columns)[2] > 0).astype(np.int32)
     values = x[integer]
     rounded = np.round(values)

@@ -103,6 +103,8 @@ def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dic
     timings |= {f"start_{stage}": sec for stage, sec in start.seconds.items()}
     info["lp_start"] = (f"LP bound {start.lp_bound}; {start.fixed} integer columns fixed at integral LP values, "
                         f"{start.free} left; first plan {start.objective}")
+    if start.infeasible:
+        return RunResult(TerminationCondition.provenInfeasible, False, None, None, time.perf_counter() - tick)
     if lp_start.proven(start, config.get("rel_gap")):
         return lp_start.start_only(start, session, time.perf_counter() - tick)
     if start.values is not None:

@@ -13,9 +13,10 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.orlib import orlib_dataset, published_optimum
 
-from models import lp_start
+from models import lp_start, solve_dataset
 from models.build import build_model
 from models.data import build_data
+from models.outcome import SolveOptions, Status
 from models.session import HighsSession, RunResult
 
 
@@ -81,3 +82,13 @@ def test_auto_is_on_only_for_large_models_with_integers():
     assert lp_start.wanted(session, True) is True
     cap = HighsSession(build_model(build_data(orlib_dataset("capb", 5000))))
     assert cap.size[0] >= lp_start.AUTO_MIN_COLUMNS and lp_start.wanted(cap, None) is True
+
+
+def test_an_infeasible_lp_ends_the_solve_as_infeasible():
+    # Demand 10, no shortage allowed, supplier capacity 6 each but B is gone: the LP is
+    # already infeasible, so the MIP is too and is not run.
+    ds = _two_suppliers(6)
+    ds.tables["Offers"] = ds.tables["Offers"].iloc[:1].copy()
+    out = solve_dataset(ds, SolveOptions(lp_start=True))
+    assert out.status == Status.INFEASIBLE
+    assert "start_lp" in out.timings and "mip" not in out.timings
