@@ -19,6 +19,8 @@ Tightening means lowering a ``max_*`` target, a capacity or a limit, and raising
 
 from __future__ import annotations
 
+import functools
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -280,9 +282,10 @@ def _modules(m, f, t) -> float:
     return dd.existing[f] + sum(_v(m.b[f, y]) for y in dd.producing.get((f, t), ()))
 
 
-def room(m, g: Group) -> tuple[list[float], list[float], list[float]]:
+def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[float]]:
     """Room lost per unit of tightening: per row of ``g.rows``, per bound of ``g.uppers`` and per
-    row of ``g.links``, at the current variable values."""
+    row of ``g.links``, at the current variable values (``supply_of(s, i, y)``: a memoised
+    :func:`supply`, for callers pricing many groups)."""
     d, sd = m.data, m.data.supply
     if g.kind == "policy":
         if g.column == "min_suppliers":
@@ -290,7 +293,7 @@ def room(m, g: Group) -> tuple[list[float], list[float], list[float]]:
         elif g.column in ("min_domestic_share", "min_stock_share", "max_shortage_share"):
             per = d.demand.get((g.material, g.year), 0.0)
         else:
-            per = supply(m, g.scenario, g.material, g.year)
+            per = (supply_of or functools.partial(supply, m))(g.scenario, g.material, g.year)
         return [per] * len(g.rows), [], []
     links = [factor * _v(binary) for _con, factor, binary in g.links]
     if g.column == FINANCING_LIMIT:

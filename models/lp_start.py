@@ -16,7 +16,9 @@ come out integral (national: 3,361 of 3,640). So, before the MIP:
 A plan within mip_gap of :math:`z_{LP}` is proven good enough and the full MIP is not
 run. HiGHS' own use of a stored LP solution as a start (it completes it with a sub-MIP
 of its own under the whole time limit, which overran the limit by minutes) is avoided by
-clearing the LP solution before step 2.
+clearing the LP solution before step 2. Live progress during step 2 shows the restricted
+MIP's own bound, which is not a bound of the full model; the plan's bound is (the stronger
+of :math:`z_{LP}` and the full MIP's).
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ max_modules) are not priced: with the integer decisions fixed the LP cannot move
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any
 
 import highspy
@@ -56,11 +58,12 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
         raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")
     session.load_values()
     duals = Duals(session)
+    supply_of = functools.cache(functools.partial(G.supply, m))  # many groups share a total
     rows = []
     for g in G.policy_groups(m, dataset) + G.limit_groups(m, dataset, module_capacity=True):
         if g.kind == "max_modules":
             continue
-        row = _price(duals, m, g)
+        row = _price(duals, m, g, supply_of)
         if row is not None:
             rows.append(row)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
@@ -79,7 +82,17 @@ class Duals:
         self.session = session
         self.row_dual = np.asarray(solution.row_dual)
         self.col_dual = np.asarray(solution.col_dual)
-        self.row_upper = np.asarray(h.getLp().row_upper_)
+        lp = h.getLp()
+        self.row_upper = np.asarray(lp.row_upper_)
+        self.row_lower = np.asarray(lp.row_lower_)
+        self.row_value = np.asarray(solution.row_value)
+
+    def slack(self, con) -> float:
+        """Distance of ``con``'s row activity to its nearer bound (Pyomo's ``slack()``, read
+        from HiGHS' row values instead of evaluating the expression)."""
+        r = self.session.row(con)
+        value = float(self.row_value[r])
+        return min(float(self.row_upper[r]) - value, value - float(self.row_lower[r]))
 
     def loosening_rates(self, cons: list, variables: list) -> list[float]:
         """d objective / d loosening: per constraint, loosening its row by one unit of its body
@@ -95,14 +108,14 @@ class Duals:
         return out
 
 
-def _price(duals: Duals, m, g: G.Group) -> dict | None:
+def _price(duals: Duals, m, g: G.Group, supply_of) -> dict | None:
     link_rows = [con for con, _f, _b in g.links]
     rates = duals.loosening_rates(g.rows + link_rows, g.uppers)
-    room_rows, room_uppers, room_links = G.room(m, g)
+    room_rows, room_uppers, room_links = G.room(m, g, supply_of)
     rooms = room_rows + room_links + room_uppers  # the order of ``rates``
     marginal = -sum(rate * r for rate, r in zip(rates, rooms)) + 0.0
     priced = any(abs(rate) > TOL and r > 0 for rate, r in zip(rates, rooms))
-    if not priced and (_at_extreme(g) or not _binding(m, g, room_rows, room_uppers)):
+    if not priced and (_at_extreme(g) or not _binding(duals, g, room_rows, room_uppers)):
         return None
     whole = g.column == "min_suppliers"
     value = float("nan") if whole else marginal
@@ -110,7 +123,7 @@ def _price(duals: Duals, m, g: G.Group) -> dict | None:
         "policy": g.column, "material": g.material, "year": g.year, "scenario": g.scenario,
         "excel_row": g.excel_row, "value": g.value, "marginal_value": value,
         "per_percentage_point": value / 100.0 if g.is_share and not whole else float("nan"),
-        "note": _note(m, g, whole), "subject": g.subject,
+        "note": _note(duals, g, whole, supply_of), "subject": g.subject,
     }
 
 
@@ -119,10 +132,10 @@ def _at_extreme(g: G.Group) -> bool:
     return g.is_share and g.value == (0.0 if g.tightening_lowers else 1.0)
 
 
-def _binding(m, g: G.Group, room_rows, room_uppers) -> bool:
+def _binding(duals: Duals, g: G.Group, room_rows, room_uppers) -> bool:
     """Some row or bound of ``g`` is at its limit where tightening would cost room."""
     for con, r in zip(g.rows, room_rows):
-        if r > 0 and abs(con.slack()) <= TOL * max(1.0, r):
+        if r > 0 and abs(duals.slack(con)) <= TOL * max(1.0, r):
             return True
     for var, r in zip(g.uppers, room_uppers):
         if r > 0 and var.ub is not None and var.value is not None and var.ub - var.value <= TOL * max(1.0, var.ub):
@@ -130,7 +143,7 @@ def _binding(m, g: G.Group, room_rows, room_uppers) -> bool:
     return False
 
 
-def _note(m, g: G.Group, whole: bool) -> str:
+def _note(duals: Duals, g: G.Group, whole: bool, supply_of) -> str:
     if whole:
         return "whole-number target: not priced (the contracts are fixed in the LP)"
     direction = "lowering" if g.tightening_lowers else "raising"
@@ -139,16 +152,16 @@ def _note(m, g: G.Group, whole: bool) -> str:
     what = {"capacity": "capacity", "financing": "limit"}.get(g.kind, "target")
     extra = ""
     if g.column in ("max_country_share", "max_supplier_share"):
-        names = _binding_members(m, g)
+        names = _binding_members(duals, g, supply_of)
         if names:
             extra = f"; binding for {', '.join(names)}"
     return (f"expected discounted cost of {direction} the {what} by {unit}, with the integer decisions "
             f"fixed at the plan's values{extra}")
 
 
-def _binding_members(m, g: G.Group) -> list[str]:
+def _binding_members(duals: Duals, g: G.Group, supply_of) -> list[str]:
     out = []
     for con in g.rows:
-        if abs(con.slack()) <= TOL * max(1.0, G.supply(m, g.scenario, g.material, g.year)):
+        if abs(duals.slack(con)) <= TOL * max(1.0, supply_of(g.scenario, g.material, g.year)):
             out.append(str(con.index()[-1]))
     return out

@@ -91,7 +91,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
 
 
 def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-         choice: bool | None, timings: dict[str, float], info: dict[str, Any]) -> RunResult:
+              choice: bool | None, timings: dict[str, float], info: dict[str, Any]) -> RunResult:
     """HiGHS on the model, after the LP start (models.lp_start) where it is wanted; the
     time limit covers the LP, the restricted MIP and the full MIP together."""
     if not lp_start.wanted(session, choice):
