@@ -79,6 +79,8 @@ class Compiled:
     index: np.ndarray  # CSR column indices (int32)
     value: np.ndarray  # CSR values (float64)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the compiler used, its named cost Expressions still compiled (for fast evaluation later)
+    compiler: "LinearCompiler | None" = None
 
     @property
     def num_col(self) -> int:
@@ -370,7 +372,7 @@ def compile_model(model) -> Compiled:
     cost, offset, sense = compile_objective(compiler, objective_of(model), len(columns))
     t["objective"] = time.perf_counter() - tick
     return Compiled(columns, col_of, rows, {con: r for r, con in enumerate(rows)}, lower, upper, integ, cost,
-                    offset, sense, row_lower, row_upper, start.astype(np.int32), index, values, t)
+                    offset, sense, row_lower, row_upper, start.astype(np.int32), index, values, t, compiler)
 
 
 def _clean_csr(start: np.ndarray, index: np.ndarray, values: np.ndarray, n_col: int):

@@ -27,17 +27,19 @@ def _frame(name: str, rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
 
 
-def costs(m) -> dict[str, float]:
-    """Expected discounted cost per component (+ the weighted CVaR term); sums to the objective."""
+def costs(m, value=pyo.value) -> dict[str, float]:
+    """Expected discounted cost per component (+ the weighted CVaR term); sums to the objective.
+    ``value`` evaluates an expression at the current variable values (a faster one:
+    ``HighsSession.evaluator()``)."""
     d = m.data
     out: dict[str, float] = {}
     for c in objective.FIRST_STAGE:
         if (c == "capex" and d.domestic.has_financing) or (c == "financing" and not d.domestic.has_financing):
             continue
-        out[c] = float(pyo.value(m.first_cost[c])) + 0.0  # + 0.0: no "-0.0" in the plan
+        out[c] = float(value(m.first_cost[c])) + 0.0  # + 0.0: no "-0.0" in the plan
     for c in objective.SECOND_STAGE:
-        out[c] = float(sum(d.prob[s] * pyo.value(m.second_cost[c, s]) for s in d.scenarios))
-    out["cvar"] = float(d.cvar_weight * pyo.value(risk.cvar(m))) if d.cvar_weight > 0 else 0.0
+        out[c] = float(sum(d.prob[s] * value(m.second_cost[c, s]) for s in d.scenarios))
+    out["cvar"] = float(d.cvar_weight * value(risk.cvar(m))) if d.cvar_weight > 0 else 0.0
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import highspy
 import numpy as np
@@ -86,7 +86,8 @@ class HighsSession:
         self._cost = compiled.cost
         self._offset = compiled.offset
         self._sense = compiled.sense
-        self._compiler = handoff.LinearCompiler(self._col_of)
+        # the hand-off's compiler: its named cost Expressions stay compiled for evaluator()
+        self._compiler = compiled.compiler or handoff.LinearCompiler(self._col_of)
         tick = time.perf_counter()
         with capture_output(capture_fd=True):  # HiGHS prints a banner when the first instance is made
             self._h = highspy.Highs()
@@ -207,6 +208,20 @@ class HighsSession:
         for v in variables:
             out[v] = col_dual[self._col_of[id(v)]]
         return out
+
+    def evaluator(self) -> Callable[[Any], float]:
+        """``value(expr)`` of linear expressions at the Pyomo variables' current values, as
+        compiled columns and coefficients dotted with those values: the named cost
+        Expressions are compiled once (already, by the hand-off), where Pyomo's own
+        ``value()`` walks each expression tree again (3.1 of 4.2 s of extraction, large)."""
+        x = np.fromiter((v.value if v.value is not None else 0.0 for v in self._columns), dtype=float,
+                        count=len(self._columns))
+
+        def value_of(expr) -> float:
+            idx, val, const = self._compiler.linear(expr)
+            return float(np.dot(np.asarray(val, dtype=float), x[np.asarray(idx, dtype=np.int64)])) + const
+
+        return value_of
 
     def use_solution(self, values: np.ndarray) -> None:
         """Make ``values`` (a value per column) the session's solution, as if a run had

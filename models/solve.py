@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import TerminationCondition
 
 from planner.dataset import Dataset
@@ -78,11 +77,12 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     tick = time.perf_counter()
     session.load_values()
     released = tidy.release_idle_binaries(model)
-    outcome.objective = float(pyo.value(model.obj)) if released else run.objective
+    value = session.evaluator()  # after the release: at the plan's final values
+    outcome.objective = value(model.obj.expr) if released else run.objective
     if released:
         outcome.message += "; released unused " + ", ".join(released)
     outcome.gap = _gap(outcome.objective, outcome.bound)
-    outcome.costs = results.costs(model)
+    outcome.costs = results.costs(model, value)
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
     if options.marginals:
