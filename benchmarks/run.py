@@ -185,7 +185,8 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
                                        solve_seconds=run.seconds,
                                        solver={"name": "highs", "version": session.version,
                                                "interface": session.interface},
-                                       costs=results.costs(model), tables=results.tables(model))
+                                       costs=results.costs(model, session.evaluator()),
+                                       tables=results.tables(model))
             if marginal_values:
                 before = session.highs.getRunTime()
                 with clock.stage("marginals"):

@@ -33,6 +33,7 @@ import pyomo.environ as pyo
 from planner.dataset import Dataset
 
 from models import groups as G
+from models.handoff import paused_gc
 from models.session import HighsSession
 
 COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marginal_value",
@@ -43,6 +44,7 @@ COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marg
 TOL = 1e-7
 
 
+@paused_gc()  # as in building: the collector would rescan the model's objects over and over
 def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, Any] | None = None,
                     solver_options: dict[str, Any] | None = None) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve

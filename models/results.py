@@ -14,6 +14,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import financing, objective, risk
+from models.handoff import paused_gc
 from models.outcome import TABLE_COLUMNS
 
 TOL = 1e-6
@@ -43,6 +44,7 @@ def costs(m, value=pyo.value) -> dict[str, float]:
     return out
 
 
+@paused_gc()  # millions of model objects: each collector pass would rescan them (seconds at national)
 def tables(m) -> dict[str, pd.DataFrame]:
     q = _values(m.q)
     p = _values(m.p)
