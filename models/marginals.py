@@ -88,6 +88,14 @@ class Duals:
         self.row_upper = np.asarray(lp.row_upper_)
         self.row_lower = np.asarray(lp.row_lower_)
         self.row_value = np.asarray(solution.row_value)
+        self.col_value = np.asarray(solution.col_value)
+        self.col_upper = np.asarray(lp.col_upper_)
+
+    def at_upper(self, var) -> bool:
+        """``var`` is at its (finite) upper bound in the LP, to TOL relative."""
+        j = self.session.column(var)
+        upper = float(self.col_upper[j])
+        return upper < highspy.kHighsInf and upper - float(self.col_value[j]) <= TOL * max(1.0, upper)
 
     def slack(self, con) -> float:
         """Distance of ``con``'s row activity to its nearer bound (Pyomo's ``slack()``, read
@@ -140,7 +148,7 @@ def _binding(duals: Duals, g: G.Group, room_rows, room_uppers) -> bool:
         if r > 0 and abs(duals.slack(con)) <= TOL * max(1.0, r):
             return True
     for var, r in zip(g.uppers, room_uppers):
-        if r > 0 and var.ub is not None and var.value is not None and var.ub - var.value <= TOL * max(1.0, var.ub):
+        if r > 0 and duals.at_upper(var):
             return True
     return False
 
