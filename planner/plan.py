@@ -22,7 +22,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from models.handoff import paused_gc
 from models.outcome import TABLE_COLUMNS, SolveOutcome
 from planner import __version__
 from planner.dataset import Dataset
@@ -117,7 +116,6 @@ def _chart_decorator(sheets: dict[str, pd.DataFrame], dataset: Dataset, outcome:
     return lambda wb, _worksheets: add_chart_sheet(wb, blocks, before=before)
 
 
-@paused_gc()  # after a national solve the collector's passes rescan millions of model objects
 def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
                           decorate: Any = None) -> None:
     """Write `sheets` (name -> table) to `path`, whole or not at all (the workbook is
