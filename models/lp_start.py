@@ -16,9 +16,9 @@ come out integral (national: 3,361 of 3,640). So, before the MIP:
 A plan within mip_gap of :math:`z_{LP}` is proven good enough and the full MIP is not
 run. HiGHS' own use of a stored LP solution as a start (it completes it with a sub-MIP
 of its own under the whole time limit, which overran the limit by minutes) is avoided by
-clearing the LP solution before step 2. Live progress during step 2 shows the restricted
-MIP's own bound, which is not a bound of the full model; the plan's bound is (the stronger
-of :math:`z_{LP}` and the full MIP's).
+clearing the LP solution before step 2. Live progress shows :math:`z_{LP}` as the bound
+during step 2 (the restricted MIP's own bound is not one of the whole model) and the
+stronger of the two during step 3.
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ def wanted(session: HighsSession, choice: bool | None) -> bool:
 
 
 def find_start(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-               deadline: float | None) -> LpStart:
+               deadline: float | None, monitor=None) -> LpStart:
     """Run steps 1 and 2 on ``session`` and leave it as it was (integrality and bounds), with
-    no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None."""
+    no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None; a
+    ``monitor`` (models.monitor.SolveMonitor) reports the LP bound during the restricted MIP."""
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     session.relax_integrality(True)
@@ -92,6 +93,8 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     fix, at = integer[integral], rounded[integral]
     session.highs.clearSolver()  # else HiGHS would complete the LP solution itself (see above)
 
+    if monitor is not None:  # the restricted MIP's own bound is not one of the whole model
+        monitor.known_bound, monitor.run_bound_valid = lp.bound, False
     tick = time.perf_counter()
     h = session.highs
     lower, upper, _ = handoff.column_bounds(session.columns)
@@ -102,6 +105,8 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     finally:
         h.changeColsBounds(len(fix), fix, lower[fix], upper[fix])
     seconds["restricted_mip"] = time.perf_counter() - tick
+    if monitor is not None:
+        monitor.run_bound_valid = True
     session.highs.clearSolver()
     return LpStart(lp.bound, plan, restricted.objective if plan is not None else None,
                    int(len(fix)), int(len(integer) - len(fix)), seconds)

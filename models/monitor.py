@@ -53,6 +53,11 @@ class SolveMonitor:
         self.clock = clock
         #: True once the watchdog asked HiGHS to stop.
         self.fired = False
+        #: A bound of the whole model known from outside the run (models.lp_start's LP bound);
+        #: reports use it instead of the run's bound while ``run_bound_valid`` is false (a
+        #: restricted MIP's bound is not one of the whole model), else the stronger of the two.
+        self.known_bound: float | None = None
+        self.run_bound_valid = True
         self._start = 0.0
         self._deadline = math.inf
         self._last_report = -math.inf
@@ -126,5 +131,9 @@ class SolveMonitor:
         now = self.clock()
         self._last_report = now
         incumbent = _finite(incumbent)
+        if self.known_bound is not None:  # minimisation: the larger lower bound is the stronger
+            bound = _finite(bound)
+            bound = self.known_bound if not self.run_bound_valid or bound is None else max(bound, self.known_bound)
+            gap = abs(incumbent - bound) / max(abs(incumbent), 1e-12) if incumbent is not None else None
         self.on_progress(Progress(elapsed_s=now - self._start, incumbent=incumbent, bound=_finite(bound),
                                   gap=_finite(gap) if incumbent is not None else None))

@@ -62,8 +62,8 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     tick = time.perf_counter()
     try:
         # progress reports and a wall-clock watchdog on the run (models.monitor)
-        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")):
-            run = run_highs(session, config, solver_options, options.lp_start, timings, info)
+        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")) as monitor:
+            run = run_highs(session, config, solver_options, options.lp_start, timings, info, monitor)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
@@ -91,7 +91,8 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
 
 
 def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-              choice: bool | None, timings: dict[str, float], info: dict[str, Any]) -> RunResult:
+              choice: bool | None, timings: dict[str, float], info: dict[str, Any],
+              monitor: SolveMonitor | None = None) -> RunResult:
     """HiGHS on the model, after the LP start (models.lp_start) where it is wanted; the
     time limit covers the LP, the restricted MIP and the full MIP together."""
     if not lp_start.wanted(session, choice):
@@ -99,7 +100,7 @@ def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dic
     tick = time.perf_counter()
     limit = config.get("time_limit")
     deadline = tick + limit if limit is not None else None
-    start = lp_start.find_start(session, config, solver_options, deadline)
+    start = lp_start.find_start(session, config, solver_options, deadline, monitor)
     timings |= {f"start_{stage}": sec for stage, sec in start.seconds.items()}
     info["lp_start"] = (f"LP bound {start.lp_bound}; {start.fixed} integer columns fixed at integral LP values, "
                         f"{start.free} left; first plan {start.objective}")

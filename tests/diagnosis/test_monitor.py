@@ -28,6 +28,21 @@ def test_progress_reports_incumbent_bound_and_gap():
     assert all(p.bound is None or p.bound <= p.incumbent + 1e-6 for p in seen if p.incumbent is not None)
 
 
+def test_progress_uses_a_bound_known_from_outside_the_run():
+    # The LP start's LP bound 100: during the restricted MIP its own bound 105 is not one of
+    # the whole model, so 100 is shown (gap 10 / 110); during the full MIP the stronger one.
+    seen: list[Progress] = []
+    monitor = SolveMonitor(highs=None, on_progress=seen.append)
+    monitor._report(110.0, 105.0, 0.045)
+    monitor.known_bound, monitor.run_bound_valid = 100.0, False
+    monitor._report(110.0, 105.0, 0.045)
+    monitor.run_bound_valid = True
+    monitor._report(110.0, 105.0, 0.045)
+    monitor._report(110.0, 90.0, 0.18)
+    assert [(p.bound, p.gap) for p in seen] == [(105.0, 0.045), (100.0, pytest.approx(10 / 110)),
+                                               (105.0, pytest.approx(5 / 110)), (100.0, pytest.approx(10 / 110))]
+
+
 def test_watchdog_stops_a_run_that_overruns_its_limit():
     # A clock that jumps past limit + grace right after the start: the first interrupt callback
     # stops HiGHS, the run ends like a time limit without a plan; the next run is not watched.
