@@ -93,11 +93,16 @@ def entries(data: bytes) -> list[tuple[str, bytes]]:
 
 
 def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
-    """The same workbook with some parts replaced."""
+    """The same workbook with some parts replaced (and parts it lacks added at the end)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        names = set()
         for name, body in entries(data):
+            names.add(name)
             z.writestr(name, replace.get(name, body))
+        for name, body in replace.items():
+            if name not in names:
+                z.writestr(name, body)
     return out.getvalue()
 
 

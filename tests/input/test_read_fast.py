@@ -141,20 +141,21 @@ def _with_shared_strings(data: bytes) -> bytes:
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                 b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"', 1)
-    parts["xl/sharedStrings.xml"] = (
+    _add_shared_strings(parts, (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
-        % (len(strings), len(strings)) + b"".join(b"<si>" + s + b"</si>" for s in strings) + b"</sst>")
+        % (len(strings), len(strings)) + b"".join(b"<si>" + s + b"</si>" for s in strings) + b"</sst>"))
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
         b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return rezip(data, parts)
+
+
+def _add_shared_strings(parts: dict[str, bytes], sst: bytes) -> None:
+    """Put ``sst`` in ``parts`` as the shared-strings part, with its workbook relationship."""
+    parts["xl/sharedStrings.xml"] = sst
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
         b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in parts.items():
-            z.writestr(name, body)
-    return out.getvalue()
 
 
 def test_shared_strings_workbook_reads_the_same(monkeypatch):
@@ -225,16 +226,9 @@ def test_stray_cells_choose_the_reader_by_extent(ref, reader, monkeypatch):
 
 def _lying_shared_strings(data: bytes) -> bytes:
     parts = dict(entries(data))
-    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                                     b'uniqueCount="4000000000"><si><t>x</t></si></sst>')
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
-        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in parts.items():
-            z.writestr(name, body)
-    return out.getvalue()
+    _add_shared_strings(parts, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                               b'uniqueCount="4000000000"><si><t>x</t></si></sst>')
+    return rezip(data, parts)
 
 
 def _unplaced_far_cell(data: bytes) -> bytes:
