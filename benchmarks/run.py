@@ -136,7 +136,8 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
     from models.data import build_data
     from models.outcome import SolveOptions, SolveOutcome
     from models.session import HighsSession
-    from models.solve import _gap, _status, run_highs, solver_config
+    from models.outcome import relative_gap
+    from models.solve import _status, run_highs, solver_config
 
     out: dict = {"case": case}
     clock = Clock()
@@ -176,7 +177,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         out["status"] = status.name
         out["objective"] = run.objective
         out["bound"] = run.bound
-        out["gap"] = _gap(run.objective, run.bound)
+        out["gap"] = relative_gap(run.objective, run.bound)
         if status.has_plan:
             with clock.stage("extract"):
                 session.load_values()

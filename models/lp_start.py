@@ -31,6 +31,7 @@ import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
 
 from models import handoff
+from models.outcome import relative_gap
 from models.session import HighsSession, RunResult
 
 #: Models with at least this many columns get the LP start when it is left on "auto".
@@ -114,19 +115,13 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
 
 def proven(start: LpStart, rel_gap: float | None) -> bool:
     """The start's plan is within ``rel_gap`` of the LP bound (HiGHS' gap definition)."""
-    if start.objective is None or start.lp_bound is None:
-        return False
-    return _gap(start.objective, start.lp_bound) <= _tolerance(rel_gap)
+    return _close_enough(start.objective, start.lp_bound, rel_gap)
 
 
-def _gap(objective: float | None, bound: float | None) -> float:
-    if objective is None or bound is None:
-        return float("inf")
-    return abs(objective - bound) / max(abs(objective), 1e-12)
-
-
-def _tolerance(rel_gap: float | None) -> float:
-    return rel_gap if rel_gap is not None else HIGHS_DEFAULT_GAP
+def _close_enough(objective: float | None, bound: float | None, rel_gap: float | None) -> bool:
+    """``objective`` is within ``rel_gap`` (else HiGHS' default) of ``bound``."""
+    gap = relative_gap(objective, bound)
+    return gap is not None and gap <= (rel_gap if rel_gap is not None else HIGHS_DEFAULT_GAP)
 
 
 def start_only(start: LpStart, session: HighsSession, seconds: float) -> RunResult:
@@ -149,7 +144,7 @@ def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: floa
         session.use_solution(start.values)
         has_solution, objective = True, start.objective
     termination = run.termination
-    if has_solution and _gap(objective, bound) <= _tolerance(rel_gap):
+    if has_solution and _close_enough(objective, bound, rel_gap):
         termination = TerminationCondition.convergenceCriteriaSatisfied
     return RunResult(termination, has_solution, objective, bound, run.seconds)
 

@@ -86,3 +86,13 @@ class SolveOutcome:
     message: str = ""
     #: The Marginal values sheet (models.marginals), when computed.
     marginals: pd.DataFrame | None = None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap |objective - bound| / |objective| (HiGHS' definition); 0 when both are 0."""
+    if objective is None or bound is None:
+        return None
+    diff = abs(objective - bound)
+    if diff <= 1e-12:
+        return 0.0
+    return diff / max(abs(objective), 1e-12)

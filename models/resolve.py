@@ -40,9 +40,9 @@ from models import objective, results
 from models.build import POLICY_FAMILIES, build_model, policy_indices
 from models.data import ModelData, build_data
 from models.handoff import paused_gc
-from models.outcome import SolveOptions, SolveOutcome
+from models.outcome import SolveOptions, SolveOutcome, relative_gap
 from models.session import HighsSession
-from models.solve import _gap, _status, solver_config
+from models.solve import _status, solver_config
 from models.supply import contract_link_rule, qualification_link_rule
 
 #: Policies column -> the constraint family it feeds (min_suppliers: per material).
@@ -133,7 +133,7 @@ class Resolver:
         self._start = session.primal()
         session.load_values()
         outcome.objective = run.objective
-        outcome.gap = _gap(run.objective, run.bound)
+        outcome.gap = relative_gap(run.objective, run.bound)
         outcome.costs = results.costs(model)
         outcome.tables = results.tables(model)
         return outcome

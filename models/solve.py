@@ -18,7 +18,7 @@ from models import lp_start, marginals, results, tidy
 from models.build import build_model
 from models.data import build_data
 from models.monitor import SolveMonitor
-from models.outcome import SolveOptions, SolveOutcome, Status
+from models.outcome import SolveOptions, SolveOutcome, Status, relative_gap
 from models.session import HighsSession, RunResult
 
 _LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
@@ -81,7 +81,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     outcome.objective = value(model.obj.expr) if released else run.objective
     if released:
         outcome.message += "; released unused " + ", ".join(released)
-    outcome.gap = _gap(outcome.objective, outcome.bound)
+    outcome.gap = relative_gap(outcome.objective, outcome.bound)
     outcome.costs = results.costs(model, value)
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
@@ -141,13 +141,3 @@ def _status(run: RunResult) -> Status:
     if tc in _LIMITS:
         return Status.TIME_LIMIT if has_solution else Status.NO_SOLUTION
     return Status.ERROR
-
-
-def _gap(objective: float | None, bound: float | None) -> float | None:
-    """Relative gap |objective - bound| / |objective| (HiGHS' definition); 0 when both are 0."""
-    if objective is None or bound is None:
-        return None
-    diff = abs(objective - bound)
-    if diff <= 1e-12:
-        return 0.0
-    return diff / max(abs(objective), 1e-12)
