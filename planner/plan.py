@@ -19,21 +19,17 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.outcome import TABLE_COLUMNS, SolveOutcome
 from planner import __version__
 from planner.dataset import Dataset
-from planner.workbook_style import append_rows, workbook_bytes, write_atomic
+from planner.workbook_style import HEADER_FILL, HEADER_FONT, append_rows, workbook_bytes, write_atomic
 
 #: Plan sheets in the order they appear; Marginal values only when computed.
 RESULT_SHEETS = ("KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock", "Shortages")
 MARGINAL_SHEET = "Marginal values"
 INPUT_PREFIX = "Input."
-
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 
 def summary_rows(outcome: SolveOutcome, dataset: Dataset, extra: dict[str, Any] | None = None
@@ -145,8 +141,8 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame):
     ws.freeze_panes = "A2"
     for idx, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=idx, value=col)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
     # the data rows as sheet XML below the header (append_rows falls back to
     # ws.append for a sheet holding values it does not write itself, e.g. dates)
     append_rows(ws, _rows(frame))
