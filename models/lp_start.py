@@ -87,7 +87,8 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
         session.highs.clearSolver()
         return LpStart(None, None, None, 0, 0, seconds,
                        infeasible=lp.termination == TerminationCondition.provenInfeasible)
-    integer = np.flatnonzero(handoff.column_bounds(session.columns)[2] > 0).astype(np.int32)
+    lower, upper, integrality = handoff.column_bounds(session.columns)
+    integer = np.flatnonzero(integrality > 0).astype(np.int32)
     values = x[integer]
     rounded = np.round(values)
     integral = np.abs(values - rounded) <= INTEGRAL_TOL
@@ -98,7 +99,6 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
         monitor.known_bound, monitor.run_bound_valid = lp.bound, False
     tick = time.perf_counter()
     h = session.highs
-    lower, upper, _ = handoff.column_bounds(session.columns)
     h.changeColsBounds(len(fix), fix, at, at)
     try:
         restricted = session.run(within(config, deadline, session, RESTRICTED_SHARE), solver_options)

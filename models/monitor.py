@@ -21,7 +21,7 @@ import math
 import time
 from typing import Callable
 
-from models.outcome import Progress
+from models.outcome import Progress, relative_gap
 
 #: Seconds (at least) that HiGHS may overrun its time limit before the watchdog stops it.
 MIN_GRACE_S = 2.0
@@ -134,6 +134,6 @@ class SolveMonitor:
         if self.known_bound is not None:  # minimisation: the larger lower bound is the stronger
             bound = _finite(bound)
             bound = self.known_bound if not self.run_bound_valid or bound is None else max(bound, self.known_bound)
-            gap = abs(incumbent - bound) / max(abs(incumbent), 1e-12) if incumbent is not None else None
+            gap = relative_gap(incumbent, bound)
         self.on_progress(Progress(elapsed_s=now - self._start, incumbent=incumbent, bound=_finite(bound),
                                   gap=_finite(gap) if incumbent is not None else None))

@@ -226,8 +226,7 @@ class HighsSession:
     def use_solution(self, values: np.ndarray) -> None:
         """Make ``values`` (a value per column) the session's solution, as if a run had
         ended with it (a plan found outside the last run, e.g. by models.lp_start)."""
-        values = np.asarray(values, dtype=float)
-        self._h.setSolution(int(values.shape[0]), np.arange(values.shape[0], dtype=np.int32), values)
+        self.set_start(values)
         self._sol = self._h.getSolution()
 
     @property
