@@ -11,7 +11,7 @@ Candidates (benchmarks/RESULTS.md has the numbers and the choice):
              skipped without it)
 - ``c-lp``   Pyomo's LP writer to a file, ``Highs.readModel``
 - ``c-mps``  Pyomo's MPS writer to a file, ``Highs.readModel``
-- ``d``      ``models.session.HighsSession`` (``models.handoff``: own compiler to numpy arrays,
+- ``d``      ``models.highs.session.HighsSession`` (``models.highs.handoff``: own compiler to numpy arrays,
              one ``passModel`` call) -- the one in use
 """
 
@@ -62,8 +62,8 @@ def one(size: str, which: str) -> dict:
     import highspy
 
     from models.build import build_model
-    from models.data import build_data
-    from planner.generate import generate_dataset
+    from models.params.data import build_data
+    from planner.instances.generate import generate_dataset
 
     def now():
         return time.perf_counter(), time.process_time()
@@ -91,7 +91,7 @@ def one(size: str, which: str) -> dict:
             h.readModel(path)
             out["file_mb"] = os.path.getsize(path) / 2**20
     elif which == "d":
-        from models.session import HighsSession
+        from models.highs.session import HighsSession
 
         session = HighsSession(m)
         h = session.highs

@@ -5,18 +5,18 @@
     python benchmarks/run.py --one large            # one run in this process, prints JSON
 
 Cases: the bundled example (inputs/example.xlsx), the generated sizes small, medium,
-large and national (``planner.generate``, seed 0), and OR-Library capb at capacity 5000.
+large and national (``planner.instances.generate``, seed 0), and OR-Library capb at capacity 5000.
 Each run happens in a fresh subprocess so its peak memory (ru_maxrss) is its own. A run:
 
-1. writes the case's input workbook (``planner.template.write_input_workbook``; the
+1. writes the case's input workbook (``planner.io.template.write_input_workbook``; the
    example is already one) -- setup, reported but not counted in the end-to-end time;
 2. reads it: zip pre-scan and openpyxl parse (``read``), then ``validate``;
-3. derives the model data (``models.data.build_data``), builds the Pyomo model
-   (``models.build.build_model``), hands it to HiGHS (``models.session.HighsSession``:
+3. derives the model data (``models.params.data.build_data``), builds the Pyomo model
+   (``models.build.build_model``), hands it to HiGHS (``models.highs.session.HighsSession``:
    compile to arrays + ``passModel``), solves (HiGHS run time), extracts the tables
    (``load_values``, ``results.costs``/``tables``) and writes the plan workbook
-   (``planner.plan.write_plan``);
-4. re-solves with a changed price through :class:`models.resolve.Resolver` (generated
+   (``planner.io.plan.write_plan``);
+4. re-solves with a changed price through :class:`models.analysis.resolve.Resolver` (generated
    sizes and the example; skipped with ``--no-resolve``).
 
 Overhead = end to end - HiGHS solve. Wall seconds are the headline; CPU seconds of this
@@ -105,14 +105,14 @@ class Clock:
 def _input_workbook(case: str, folder: Path, clock: Clock) -> Path:
     if case == "example":
         return ROOT / "inputs" / "example.xlsx"
-    from planner.template import write_input_workbook
+    from planner.io.template import write_input_workbook
 
     if case == "capb":
-        from planner.orlib import orlib_dataset
+        from planner.instances.orlib import orlib_dataset
 
         dataset = orlib_dataset("capb", 5000)
     else:
-        from planner.generate import generate_dataset
+        from planner.instances.generate import generate_dataset
 
         dataset = generate_dataset(case, 0)
     path = folder / f"{case}.xlsx"
@@ -123,19 +123,19 @@ def _input_workbook(case: str, folder: Path, clock: Clock) -> Path:
 
 def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> dict:
     """One end-to-end run of ``case`` in this process; returns its measurements."""
-    from planner.dataset import Source
-    from planner.plan import MARGINAL_SHEET, write_plan
-    from planner.reading import Limits
-    from planner.reading.sheets import read_sheets
-    from planner.reading.zipscan import prescan
+    from planner.schema.dataset import Source
+    from planner.io.plan import MARGINAL_SHEET, write_plan
+    from planner.io.reading import Limits
+    from planner.io.reading.sheets import read_sheets
+    from planner.io.reading.zipscan import prescan
     from planner.validation import validate
 
-    from models import marginals, results, tidy
-    from models.monitor import SolveMonitor
+    from models.analysis import marginals, results, tidy
+    from models.highs.monitor import SolveMonitor
     from models.build import build_model
-    from models.data import build_data
+    from models.params.data import build_data
     from models.outcome import SolveOptions, SolveOutcome
-    from models.session import HighsSession
+    from models.highs.session import HighsSession
     from models.outcome import relative_gap
     from models.solve import _status, run_highs, solver_config
 
@@ -168,7 +168,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         out["time_limit_s"] = config.get("time_limit")
         out["mip_gap"] = config.get("rel_gap")
         solver_info: dict = {}
-        with clock.stage("solve"):  # the LP start (models.lp_start) where it is on, then the MIP
+        with clock.stage("solve"):  # the LP start (models.highs.lp_start) where it is on, then the MIP
             with SolveMonitor(session.highs, None, config.get("time_limit")):
                 run = run_highs(session, config, {}, None, out.setdefault("solve_detail", {}), solver_info)
         out["lp_start"] = solver_info.get("lp_start")
@@ -218,9 +218,9 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
 def _resolve(dataset, config: dict, case: str) -> dict:
     """Re-solve after a price change (Resolver) vs. rebuilding the changed dataset's model."""
     from models.build import build_model
-    from models.data import build_data
-    from models.resolve import Resolver
-    from models.session import HighsSession
+    from models.params.data import build_data
+    from models.analysis.resolve import Resolver
+    from models.highs.session import HighsSession
 
     offers = dataset["Offers"]
     # the re-solve comparison is about what happens around HiGHS: cap its time limit
@@ -364,7 +364,7 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
             f"{_fmt(s['wall'].get('write_input'))} s wall |")
     started = [s for s in summaries if s.get("lp_start")]
     if started:
-        lines += ["", "## The LP start (models.lp_start), inside \"HiGHS solve\" above", "",
+        lines += ["", "## The LP start (models.highs.lp_start), inside \"HiGHS solve\" above", "",
                   "| case | LP relaxation | restricted MIP | full MIP | objective (median) | what the start found "
                   "(first run) |", "| --- | ---: | ---: | ---: | ---: | --- |"]
         for s in started:
@@ -374,7 +374,7 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
                          f"{_fmt(s['objective'], 0)} | {s['lp_start']} |")
     res = [s for s in summaries if s.get("resolve")]
     if res:
-        lines += ["", "## Re-solve after a price change (models.resolve.Resolver) vs. rebuilding", "",
+        lines += ["", "## Re-solve after a price change (models.analysis.resolve.Resolver) vs. rebuilding", "",
                   "| case | first solve (build + hand-off + solve) | change pushed | re-solve | of which HiGHS "
                   "| rebuild + hand-off of the changed model (no solve) | how |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]

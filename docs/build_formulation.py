@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FAMILIES = [
-    ("Supply: contracts, qualification, capacities, minimum orders", "models.supply"),
-    ("Domestic capacity: builds, production, recipes", "models.capacity"),
-    ("Financing", "models.financing"),
-    ("Stock balance", "models.stock"),
-    ("Policies", "models.policies"),
-    ("Risk: CVaR", "models.risk"),
-    ("Optional non-anticipativity", "models.nonanticipativity"),
-    ("Objective and cost components", "models.objective"),
+    ("Supply: contracts, qualification, capacities, minimum orders", "models.families.supply"),
+    ("Domestic capacity: builds, production, recipes", "models.families.capacity"),
+    ("Financing", "models.families.financing"),
+    ("Stock balance", "models.families.stock"),
+    ("Policies", "models.families.policies"),
+    ("Risk: CVaR", "models.families.risk"),
+    ("Optional non-anticipativity", "models.families.nonanticipativity"),
+    ("Objective and cost components", "models.families.objective"),
 ]
 OUT = ROOT / "docs" / "formulation.md"
 

@@ -8,7 +8,7 @@
 - ``template.xlsx``: the blank template (headers, notes, dropdowns; Settings keys with
   their defaults).
 
-Both go through :func:`planner.template.write_input_workbook`, which writes
+Both go through :func:`planner.io.template.write_input_workbook`, which writes
 deterministic bytes, so re-running this script on unchanged data gives unchanged
 files; tests/inputs/test_example.py checks that the committed example still matches.
 """
@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from inputs.example_data import example_notes, example_records, example_settings  # noqa: E402
-from planner import manifest  # noqa: E402
-from planner.template import write_input_workbook  # noqa: E402
+from planner.schema import manifest  # noqa: E402
+from planner.io.template import write_input_workbook  # noqa: E402
 
 EXAMPLE_NAME = "example.xlsx"
 TEMPLATE_NAME = "template.xlsx"

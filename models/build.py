@@ -2,7 +2,7 @@
 
 The math lives in the family modules (supply, capacity, financing, stock, policies,
 risk, objective); this file only declares components over the sparse index sets that
-:mod:`models.data` derives, and keeps the lookup maps the rules share (``m.ix``).
+:mod:`models.params.data` derives, and keeps the lookup maps the rules share (``m.ix``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from models import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply
-from models.data import ModelData
-from models.handoff import paused_gc
+from models.families import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply
+from models.params.data import ModelData
+from models.memory import paused_gc
 
 
 @dataclass
@@ -61,7 +61,7 @@ def lookups(d: ModelData, production: list) -> Lookups:
     for key in production:
         ix.prods_in[key[0]].append(key)
     for f, t in dd.producing:
-        if dd.module_capacity[f] <= 0:  # no production variable (models.capacity)
+        if dd.module_capacity[f] <= 0:  # no production variable (models.families.capacity)
             continue
         ix.producers_of[(dd.material[f], t)].append(f)
         for i, qpu in dd.recipes.get(f, ()):
@@ -92,7 +92,7 @@ def _set(index):
 
 
 def build_model(d: ModelData) -> pyo.ConcreteModel:
-    """The Pyomo model of ``d`` (the garbage collector paused meanwhile: see models.handoff)."""
+    """The Pyomo model of ``d`` (the garbage collector paused meanwhile: see models.highs.handoff)."""
     with paused_gc():
         return _build_model(d)
 
@@ -103,7 +103,7 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     production = capacity.production_index(d)
     m.ix = ix = lookups(d, production)
     sd, dd = d.supply, d.domestic
-    # a variable fixed at 0 by its bounds: the body of constant-infeasible relations (models.expr)
+    # a variable fixed at 0 by its bounds: the body of constant-infeasible relations (models.families.expr)
     m.never = pyo.Var(bounds=(0, 0))
 
     # ---- first stage -----------------------------------------------------------------

@@ -46,7 +46,7 @@ class SolveOptions:
     on_progress: Callable[[Progress], None] | None = None
     #: Price binding targets and limits (LP with the integer decisions fixed; the Marginal values sheet).
     marginals: bool = True
-    #: A first plan from the LP relaxation before the MIP (models.lp_start); None: only for large models.
+    #: A first plan from the LP relaxation before the MIP (models.highs.lp_start); None: only for large models.
     lp_start: bool | None = None
 
 
@@ -84,7 +84,7 @@ class SolveOutcome:
     #: Seconds per stage: build, handoff, solve, extract.
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
-    #: The Marginal values sheet (models.marginals), when computed.
+    #: The Marginal values sheet (models.analysis.marginals), when computed.
     marginals: pd.DataFrame | None = None
 
 

@@ -1,4 +1,4 @@
-"""Solve a Dataset: build, hand to HiGHS (models.handoff through models.session), extract.
+"""Solve a Dataset: build, hand to HiGHS (models.highs.handoff through models.highs.session), extract.
 
 Solver settings are data (:class:`SolveOptions`, else the Settings sheet). The solve
 never raises for the model's own outcome: infeasible, time limit without a plan and
@@ -12,14 +12,15 @@ from typing import Any
 
 from pyomo.contrib.solver.common.results import TerminationCondition
 
-from planner.dataset import Dataset
+from planner.schema.dataset import Dataset
 
-from models import lp_start, marginals, results, tidy
+from models.analysis import marginals, results, tidy
+from models.highs import lp_start
 from models.build import build_model
-from models.data import build_data
-from models.monitor import SolveMonitor
+from models.params.data import build_data
+from models.highs.monitor import SolveMonitor
 from models.outcome import SolveOptions, SolveOutcome, Status, relative_gap
-from models.session import HighsSession, RunResult
+from models.highs.session import HighsSession, RunResult
 
 _LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
            TerminationCondition.interrupted, TerminationCondition.objectiveLimit,
@@ -61,7 +62,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     info |= {"version": session.version, "interface": session.interface}
     tick = time.perf_counter()
     try:
-        # progress reports and a wall-clock watchdog on the run (models.monitor)
+        # progress reports and a wall-clock watchdog on the run (models.highs.monitor)
         with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")) as monitor:
             run = run_highs(session, config, solver_options, options.lp_start, timings, info, monitor)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
@@ -93,7 +94,7 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
 def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
               choice: bool | None, timings: dict[str, float], info: dict[str, Any],
               monitor: SolveMonitor | None = None) -> RunResult:
-    """HiGHS on the model, after the LP start (models.lp_start) where it is wanted; the
+    """HiGHS on the model, after the LP start (models.highs.lp_start) where it is wanted; the
     time limit covers the LP, the restricted MIP and the full MIP together."""
     if not lp_start.wanted(session, choice):
         return session.run(config, solver_options)
@@ -118,7 +119,7 @@ def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dic
 
 def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],
                    solver_options: dict[str, Any]) -> None:
-    """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.marginals).
+    """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.analysis.marginals).
     Runs after extraction (it changes the session and the variable values); a failure leaves
     the plan without the sheet and says why in the message."""
     tick = time.perf_counter()

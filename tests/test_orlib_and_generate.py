@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner import manifest
-from planner.generate import DOMINANT, SIZES, generate_dataset
-from planner.orlib import DATA_DIR, material_id, orlib_dataset, parse_orlib, published_optimum, supplier_id
+from planner.schema import manifest
+from planner.instances.generate import DOMINANT, SIZES, generate_dataset
+from planner.instances.orlib import DATA_DIR, material_id, orlib_dataset, parse_orlib, published_optimum, supplier_id
 
 SMALL_FILES = sorted(p.stem for p in DATA_DIR.glob("cap[0-9]*.txt"))
 

@@ -1,7 +1,7 @@
-"""Validation of the raw tables into a :class:`planner.dataset.Dataset`.
+"""Validation of the raw tables into a :class:`planner.schema.dataset.Dataset`.
 
 Every check runs and appends to one report; only then, if any error was found,
-:class:`planner.problems.InputError` is raised with all of them (and the
+:class:`planner.schema.problems.InputError` is raised with all of them (and the
 warnings). Modules, by concern:
 
 - :mod:`.values`     cell values to typed values (numbers, whole numbers, booleans, choices)
@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from planner import dataset as ds
-from planner import manifest
-from planner.dataset import Dataset, Source
-from planner.problems import InputError, Problem
-from planner.reading.sheets import RawWorkbook
+from planner.schema import dataset as ds
+from planner.schema import manifest
+from planner.schema.dataset import Dataset, Source
+from planner.schema.problems import InputError, Problem
+from planner.io.reading.sheets import RawWorkbook
 from planner.validation import crosscheck, policies
 from planner.validation.settings import parse_settings
 from planner.validation.tables import Report, Typed, check_keys, empty_typed, type_sheet

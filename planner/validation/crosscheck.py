@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner import manifest
+from planner.schema import manifest
 from planner.validation.settings import Settings
 from planner.validation.tables import Report, Typed
 

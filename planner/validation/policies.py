@@ -15,7 +15,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Any, Iterator
 
-from planner import manifest
+from planner.schema import manifest
 from planner.validation.tables import Report, Typed
 
 Scope = tuple[Any, Any, Any]  # material or None (= every), year or None, scenario or None

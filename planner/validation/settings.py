@@ -6,9 +6,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner import manifest
-from planner.problems import cell_ref, show
-from planner.reading.sheets import RawSheet, norm
+from planner.schema import manifest
+from planner.schema.problems import cell_ref, show
+from planner.io.reading.sheets import RawSheet, norm
 from planner.validation.tables import Report, range_text
 from planner.validation.values import convert, expected_text
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner import manifest
-from planner.manifest import Column, Sheet
-from planner.problems import Problem, cell_ref, show
-from planner.reading.sheets import RawSheet
+from planner.schema import manifest
+from planner.schema.manifest import Column, Sheet
+from planner.schema.problems import Problem, cell_ref, show
+from planner.io.reading.sheets import RawSheet
 from planner.validation.values import convert, expected_text
 
 #: Sensible years for year columns without a horizon rule (the first_year bounds).

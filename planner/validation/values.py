@@ -12,7 +12,7 @@ import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from planner.manifest import Column
+from planner.schema.manifest import Column
 
 Bad = list[tuple[int, str]]
 

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from models.outcome import TABLE_COLUMNS, SolveOutcome, Status
-from planner import workbook_style
-from planner.dataset import from_records
-from planner.plan import write_plan
+from planner.io import workbook_style
+from planner.schema.dataset import from_records
+from planner.io.plan import write_plan
 
 SPEC_SHEETS = ["Summary", "KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock",
                "Shortages"]

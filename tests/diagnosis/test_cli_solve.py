@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import cases
 from model_builders import country, dataset, demand, offer, supplier
 from planner import cli
-from planner.template import write_input_workbook
+from planner.io.template import write_input_workbook
 
 
 def _workbook(tmp_path: Path, ds, name: str = "input.xlsx") -> Path:
@@ -94,7 +94,7 @@ def test_a_limit_with_a_plan_writes_it_marked_not_proven_optimal(tmp_path, monke
     # reported as a time limit; the LP of the marginal values runs as it is).
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from models.session import HighsSession, RunResult
+    from models.highs.session import HighsSession, RunResult
 
     real, calls = HighsSession.run, []
 

@@ -5,7 +5,7 @@ import pytest
 
 import cases
 from model_builders import dataset, demand, offer, supplier, country
-from models.diagnosis import diagnose
+from models.analysis.diagnosis import diagnose
 from models.outcome import Status
 from models.solve import solve_dataset
 

@@ -1,4 +1,4 @@
-"""Progress reports and the wall-clock watchdog on a HiGHS run (models.monitor)."""
+"""Progress reports and the wall-clock watchdog on a HiGHS run (models.highs.monitor)."""
 
 import itertools
 
@@ -7,14 +7,14 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from models.build import build_model
-from models.data import build_data
-from models.monitor import SolveMonitor
+from models.params.data import build_data
+from models.highs.monitor import SolveMonitor
 from models.outcome import Progress, SolveOptions, Status
-from models.session import HighsSession
+from models.highs.session import HighsSession
 from models.solve import solve_dataset
 from planner import cli
-from planner.orlib import DATA_DIR, orlib_dataset, published_optimum
-from planner.progress import ProgressLine
+from planner.instances.orlib import DATA_DIR, orlib_dataset, published_optimum
+from planner.cli.progress import ProgressLine
 
 
 def test_progress_reports_incumbent_bound_and_gap():
@@ -68,7 +68,7 @@ def test_progress_line_text():
 def test_capb_at_3_seconds_through_the_cli(tmp_path):
     """capb (100 warehouses x 1000 customers, capacity 5000) with a 3 s limit: a plan found by then is
     written with its gap and marked not proven optimal; with none, exit 4 and nothing written."""
-    from planner.template import write_input_workbook
+    from planner.io.template import write_input_workbook
 
     ds = orlib_dataset(DATA_DIR / "capb.txt", capacity=5000)
     source = write_input_workbook(tmp_path / "capb.xlsx", ds.tables, ds.settings)

@@ -16,8 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from planner.problems import InputError, Problem
-from planner.reading import Limits, read_input
+from planner.schema.problems import InputError, Problem
+from planner.io.reading import Limits, read_input
 
 BASE: dict[str, list[list[Any]]] = {
     "Settings": [["key", "value"], ["home_country", "IN"], ["first_year", 2025], ["years", 5]],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from input_helpers import base, one, problems, rezip, sheet_part, workbook_bytes, write
-from planner.problems import InputError
-from planner.reading import read_input
+from planner.schema.problems import InputError
+from planner.io.reading import read_input
 
 
 def test_missing_required_sheet(tmp_path):

@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from input_helpers import base, entries, rezip, sheet_part, workbook_bytes
-from planner.reading import Limits, read_bytes
-from planner.reading import sheets as sheets_mod
-from planner.reading.sheets import calamine_usable, read_sheets
-from planner.reading.zipscan import _SheetScanner, prescan
+from planner.io.reading import Limits, read_bytes
+from planner.io.reading import sheets as sheets_mod
+from planner.io.reading.sheets import calamine_usable, read_sheets
+from planner.io.reading.zipscan import _SheetScanner, prescan
 
 pytestmark = pytest.mark.skipif(not calamine_usable(), reason="python-calamine not installed or not as expected")
 
@@ -261,8 +261,8 @@ def test_hostile_files_read_within_a_small_address_space(tmp_path):
     script = textwrap.dedent(f"""
         import resource, sys
         from pathlib import Path
-        from planner.reading import read_input
-        from planner.problems import InputError
+        from planner.io.reading import read_input
+        from planner.schema.problems import InputError
         resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
         for path in sorted(Path({str(tmp_path)!r}).glob("*.xlsx")):
             try:
@@ -329,7 +329,7 @@ def test_cells_without_reference_are_unplaced():
 
 @pytest.mark.parametrize("cut", [1, 3, 5, 12, 20, 31])
 def test_lying_string_count_is_found_wherever_the_chunks_split(cut):
-    from planner.reading.zipscan import _CountWatch
+    from planner.io.reading.zipscan import _CountWatch
 
     xml = b'<x:sst xmlns:x="m" uniqueCount = "4000000000"><x:si><x:t>a:sst b</x:t></x:si></x:sst>'
     watch = _CountWatch(len(xml))

@@ -11,8 +11,8 @@ import pytest
 
 from input_helpers import (base, deflated_zeros, members_of, problems, raw_zip, rezip, sheet_part,
                            workbook_bytes, write)
-from planner.problems import InputError
-from planner.reading import Limits, defused, read_bytes, read_input
+from planner.schema.problems import InputError
+from planner.io.reading import Limits, defused, read_bytes, read_input
 
 GiB = 1024 ** 3
 

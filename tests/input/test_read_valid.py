@@ -7,9 +7,9 @@ import math
 import pandas as pd
 
 from input_helpers import base, write
-from planner import manifest
-from planner.dataset import from_records
-from planner.reading import read_input, read_workbook
+from planner.schema import manifest
+from planner.schema.dataset import from_records
+from planner.io.reading import read_input, read_workbook
 
 
 def test_base_reads_with_defaults_and_excel_rows(tmp_path):

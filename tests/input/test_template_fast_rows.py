@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from planner import workbook_style
-from planner.reading import read_input
-from planner.template import write_input_workbook
+from planner.io import workbook_style
+from planner.io.reading import read_input
+from planner.io.template import write_input_workbook
 
 
 def _openpyxl_rows(monkeypatch) -> None:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from input_helpers import problems, write
-from planner import manifest
-from planner.reading import read_input, read_workbook
-from planner.template import id_range_name, write_input_workbook
+from planner.schema import manifest
+from planner.io.reading import read_input, read_workbook
+from planner.io.template import id_range_name, write_input_workbook
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_atomic_write_leaves_no_temp_files_and_replaces(tmp_path):
 
 
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
-    from planner import workbook_style
+    from planner.io import workbook_style
 
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"old")

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from inputs import build_inputs
 from inputs.example_data import example_notes, example_records, example_settings
-from planner import manifest
-from planner.dataset import from_records
+from planner.schema import manifest
+from planner.schema.dataset import from_records
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "inputs"
@@ -83,7 +83,7 @@ def test_example_workbook_reads_back_as_the_records():
     """Reading example.xlsx gives, without warnings, the Dataset that from_records builds."""
     if importlib.util.find_spec("planner.validation") is None:
         pytest.skip("reader/validation not available yet")
-    from planner.reading import read_input
+    from planner.io.reading import read_input
 
     result = read_input(INPUTS / build_inputs.EXAMPLE_NAME)
     assert not result.warnings, result.warnings

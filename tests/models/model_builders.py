@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.dataset import from_records
+from planner.schema.dataset import from_records
 
 from models import solve_dataset
 from models.outcome import SolveOptions, Status

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from models.outcome import Status
 from models.solve import solve_dataset
-from planner.dataset import from_records
+from planner.schema.dataset import from_records
 
 PENALTY = 50.0
 

@@ -23,7 +23,7 @@ import pytest
 
 from models.outcome import Status
 from models.solve import solve_dataset
-from planner.dataset import from_records
+from planner.schema.dataset import from_records
 
 SETTINGS = {"home_country": "IN", "first_year": 2026, "years": 2, "discount_rate": 0.0}
 RECORDS = {

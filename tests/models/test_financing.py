@@ -4,7 +4,7 @@ import pytest
 
 from model_builders import country, dataset, demand, offer, solve, supplier
 
-from models.data_domestic import pv_factor
+from models.params.domestic import pv_factor
 
 
 def plant_dataset(financing, green=False):

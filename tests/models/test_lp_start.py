@@ -1,4 +1,4 @@
-"""models.lp_start: a first plan from the LP relaxation, before (or instead of) the MIP.
+"""models.highs.lp_start: a first plan from the LP relaxation, before (or instead of) the MIP.
 
 Each optimum and LP bound is argued by hand in the test's comment, or is OR-Library's
 published optimum.
@@ -11,13 +11,14 @@ import pytest
 from model_builders import country, dataset, demand, offer, solve, supplier
 from pyomo.contrib.solver.common.results import TerminationCondition
 
-from planner.orlib import orlib_dataset, published_optimum
+from planner.instances.orlib import orlib_dataset, published_optimum
 
-from models import lp_start, solve_dataset
+from models import solve_dataset
+from models.highs import lp_start
 from models.build import build_model
-from models.data import build_data
+from models.params.data import build_data
 from models.outcome import SolveOptions, Status
-from models.session import HighsSession, RunResult
+from models.highs.session import HighsSession, RunResult
 
 
 def _two_suppliers(capacity: float | None):

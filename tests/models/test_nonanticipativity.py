@@ -14,11 +14,11 @@ import copy
 
 import pytest
 
-from models.data import build_data
-from models.nonanticipativity import divergence_years, reference
+from models.params.data import build_data
+from models.families.nonanticipativity import divergence_years, reference
 from models.outcome import Status
 from models.solve import solve_dataset
-from planner.dataset import from_records
+from planner.schema.dataset import from_records
 from test_column_effects import RECORDS, SETTINGS
 
 

@@ -5,7 +5,7 @@ import pytest
 from model_builders import country, dataset, demand, material, offer, solve, supplier
 
 from models import solve_dataset
-from models.data import build_data
+from models.params.data import build_data
 from models.outcome import SolveOptions, Status, TABLE_COLUMNS
 
 

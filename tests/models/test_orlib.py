@@ -7,7 +7,7 @@ equal the published optimum (capopt.txt) to 1e-6 relative.
 
 import pytest
 
-from planner.orlib import orlib_dataset, published_optimum
+from planner.instances.orlib import orlib_dataset, published_optimum
 
 from models import solve_dataset
 from models.outcome import Status

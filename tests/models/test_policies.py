@@ -4,10 +4,10 @@ import pytest
 
 from model_builders import bought, country, dataset, demand, material, offer, solve, supplier
 
-from models.data_policies import resolve
+from models.params.policies import resolve
 from models.outcome import Status
 from models import solve_dataset
-from planner.dataset import from_records
+from planner.schema.dataset import from_records
 
 
 def _policies(rows):

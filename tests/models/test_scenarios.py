@@ -4,7 +4,7 @@ import pytest
 
 from model_builders import bought, country, dataset, demand, material, offer, solve, supplier
 
-from models.data import build_data
+from models.params.data import build_data
 
 
 def two_suppliers(scenarios, disruptions, contract_cost, price_b=12.0, settings=None):

@@ -4,7 +4,7 @@ import pytest
 
 from model_builders import bought, country, dataset, demand, material, offer, solve, supplier
 
-from models.data import build_data
+from models.params.data import build_data
 
 
 def test_binding_country_cap():

@@ -4,9 +4,9 @@ import pyomo.environ as pyo
 import pytest
 
 from models.build import build_model
-from models.data import build_data
-from models.tidy import release_idle_binaries
-from planner.dataset import from_records
+from models.params.data import build_data
+from models.analysis.tidy import release_idle_binaries
+from planner.schema.dataset import from_records
 
 
 def _model():

@@ -1,4 +1,4 @@
-"""`trust-planner generate` (planner.commands_generate): the workbook reads back as the generated Dataset."""
+"""`trust-planner generate` (planner.cli.generate): the workbook reads back as the generated Dataset."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pandas as pd
 import typer
 from typer.testing import CliRunner
 
-from planner import commands_generate
-from planner.generate import generate_dataset
-from planner.reading import read_input
+from planner.cli import generate as commands_generate
+from planner.instances.generate import generate_dataset
+from planner.io.reading import read_input
 
 
 def _app() -> typer.Typer:

@@ -1,4 +1,4 @@
-"""models.handoff / HighsSession: the arrays HiGHS receives are the Pyomo model (correctness only)."""
+"""models.highs.handoff / HighsSession: the arrays HiGHS receives are the Pyomo model (correctness only)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 from pyomo.contrib.solver.solvers.highs import Highs as PyomoHighs
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from planner.generate import generate_dataset
+from planner.instances.generate import generate_dataset
 
 from models.build import build_model
-from models.data import build_data
-from models.handoff import compile_model
-from models.session import HighsSession
+from models.params.data import build_data
+from models.highs.handoff import compile_model
+from models.highs.session import HighsSession
 
 
 def _lp_optimum(h) -> float:

@@ -1,15 +1,15 @@
-"""models.resolve: a re-solve after a change equals a fresh build-and-solve of the changed dataset."""
+"""models.analysis.resolve: a re-solve after a change equals a fresh build-and-solve of the changed dataset."""
 
 from __future__ import annotations
 
 import pytest
 
-from planner.dataset import Dataset, from_records
-from planner.orlib import orlib_dataset, published_optimum
+from planner.schema.dataset import Dataset, from_records
+from planner.instances.orlib import orlib_dataset, published_optimum
 
 from models import solve_dataset
 from models.outcome import Status
-from models.resolve import Resolver
+from models.analysis.resolve import Resolver
 
 
 def _fresh(res: Resolver) -> float:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from models.outcome import TABLE_COLUMNS, SolveOutcome, Status
-from planner.dataset import Dataset, Source, from_records
-from planner.plan import write_plan
+from planner.schema.dataset import Dataset, Source, from_records
+from planner.io.plan import write_plan
 
 FIRST = 2026
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from models.outcome import SolveOutcome, Status
-from planner.charts import ChartsUnavailable, export_plan_pngs, export_pngs, plan_chart_blocks
-from planner.commands_plans import register
-from planner.plan import write_plan
-from planner.saved_plan import read_plan
+from planner.io.charts import ChartsUnavailable, export_plan_pngs, export_pngs, plan_chart_blocks
+from planner.cli.plans import register
+from planner.io.plan import write_plan
+from planner.plans.saved_plan import read_plan
 
 from .cases import edit_cell, rich_dataset, write_hand_plan
 

@@ -1,4 +1,4 @@
-"""The audit (planner.check) on hand-made plans: it accepts a consistent plan with figures
+"""The audit (planner.plans.check) on hand-made plans: it accepts a consistent plan with figures
 derived by hand, and names each constraint a tampered plan breaks."""
 
 import itertools
@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planner.check import audit_plan, check_plan, cvar
-from planner.dataset import Source, from_records
-from planner.saved_plan import read_plan
+from planner.plans.check import audit_plan, check_plan, cvar
+from planner.schema.dataset import Source, from_records
+from planner.plans.saved_plan import read_plan
 
 from .cases import (HAND_COST_BAN, HAND_COST_BASE, HAND_COSTS, HAND_OBJECTIVE, delete_row, edit_cell, edit_cells,
                     rich_records, write_hand_plan)
@@ -154,7 +154,7 @@ def test_cvar_matches_the_tail_mean_and_a_fine_grid():
 def test_recompute_objective_of_a_one_offer_plan_by_hand(tmp_path):
     # demand 5 in one year, one offer at 10 + tariff 20% + freight 1 -> 5 x 13 = 65
     from models.outcome import SolveOutcome, Status
-    from planner.plan import write_plan
+    from planner.io.plan import write_plan
 
     from .cases import _t
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from planner.compare import DELTA, compare_plans, input_differences, plan_names, write_comparison
-from planner.dataset import Source, from_records
-from planner.saved_plan import read_plan
+from planner.plans.compare import DELTA, compare_plans, input_differences, plan_names, write_comparison
+from planner.schema.dataset import Source, from_records
+from planner.plans.saved_plan import read_plan
 
 from .cases import HAND_COSTS, edit_cells, rich_records, write_hand_plan
 

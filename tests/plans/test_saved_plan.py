@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from planner.saved_plan import PlanError, read_plan
+from planner.plans.saved_plan import PlanError, read_plan
 
 from .cases import HAND_OBJECTIVE, edit_cell, hand_outcome, rich_dataset, write_hand_plan
 

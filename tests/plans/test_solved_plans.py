@@ -1,4 +1,4 @@
-"""The audit on plans the solver wrote (models.solve -> planner.plan.write_plan): it
+"""The audit on plans the solver wrote (models.solve -> planner.io.plan.write_plan): it
 verifies them, its recomputed objective is the solver's, and it rejects a tampered copy."""
 
 import shutil
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from models.solve import solve_dataset
-from planner.check import audit_plan, check_plan
-from planner.dataset import Source, from_records
-from planner.plan import write_plan
-from planner.saved_plan import read_plan
+from planner.plans.check import audit_plan, check_plan
+from planner.schema.dataset import Source, from_records
+from planner.io.plan import write_plan
+from planner.plans.saved_plan import read_plan
 
 from .cases import edit_cell, rich_records
 

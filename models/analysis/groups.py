@@ -1,0 +1,358 @@
+"""Groups of constraints that one value of the input sets: a policy target for one
+(material, year, scenario), or a limit (a capacity, a financing limit, max_modules).
+
+The infeasibility diagnosis (:mod:`models.analysis.diagnosis`) loosens each group by one slack;
+the marginal values (:mod:`models.analysis.marginals`) price each group from the LP duals. Both
+need the same three things, defined here once:
+
+- which model rows and variable upper bounds the value sets (``rows``, ``uppers``);
+- ``room(m, g)``: per row and bound, the room (in the row's body units) lost when the value
+  is tightened by one unit as written, at the current variable values: total supply for a
+  share of supply, demand for a share of demand, the capacity factor for a capacity, the
+  binary that switches a limit on, and so on;
+- ``achieved(m, g)``: the value the current plan realises (a share, an average, a count,
+  or the capacity/limit the plan uses), in the units of the value as written.
+
+Tightening means lowering a ``max_*`` target, a capacity or a limit, and raising a
+``min_*`` target.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.schema.dataset import Dataset
+
+from models.params.policies import WILDCARD
+from models.params.tables import blank, col
+
+#: Model constraint component -> (Policies column, what the target is a share of).
+POLICY_FAMILIES: dict[str, tuple[str, str]] = {
+    "country_share": ("max_country_share", "supply"),
+    "supplier_share": ("max_supplier_share", "supply"),
+    "non_allied_share": ("max_non_allied_share", "supply"),
+    "avg_risk": ("max_avg_risk", "supply"),
+    "green_share": ("min_green_share", "supply"),
+    "carbon_intensity": ("max_carbon_intensity", "supply"),
+    "domestic_share": ("min_domestic_share", "demand"),
+    "min_stock": ("min_stock_share", "demand"),
+    "max_shortage": ("max_shortage_share", "demand"),
+    "min_suppliers": ("min_suppliers", "count"),
+}
+#: Policies columns whose value is a share (0..1): one percentage point is 0.01.
+SHARE_COLUMNS = frozenset({"max_country_share", "max_supplier_share", "max_non_allied_share", "min_green_share",
+                           "min_domestic_share", "min_stock_share", "max_shortage_share"})
+
+OFFER_CAPACITY = "Offers.capacity"
+SUPPLIER_CAPACITY = "Suppliers.capacity"
+MODULE_CAPACITY = "Facilities.module_capacity"
+MAX_MODULES = "Facilities.max_modules"
+FINANCING_LIMIT = "Financing.limit"
+
+
+@dataclass
+class Group:
+    kind: str  # "policy", "capacity", "financing" or "max_modules"
+    column: str  # Policies column, or the limit as Sheet.column
+    subject: str  # supplier, offer, facility or source the limit belongs to ("" for policies)
+    material: str
+    year: int | None
+    scenario: str | None
+    excel_row: int | None
+    value: float  # as written
+    rows: list = field(default_factory=list)  # ConstraintData
+    uppers: list = field(default_factory=list)  # VarData whose upper bound the value sets
+    #: (ConstraintData, factor, VarData): a big-M row whose M is this capacity: room factor x binary
+    links: list = field(default_factory=list)
+    #: rows' body units per unit of the value as written, for weighting (e.g. demand)
+    scale: float = 1.0
+
+    @property
+    def tightening_lowers(self) -> bool:
+        """True when tightening lowers the value (caps, capacities, limits)."""
+        return not self.column.startswith("min_")
+
+    @property
+    def is_share(self) -> bool:
+        return self.column in SHARE_COLUMNS
+
+    @property
+    def label(self) -> str:
+        """``column`` for ``subject`` / ``material``, year, scenario, in planners' words."""
+        parts = [self.column]
+        if self.subject:
+            parts.append(f"of {self.subject}")
+        if self.material:
+            parts.append(f"for {self.material}")
+        if self.year is not None:
+            parts.append(f"in {self.year}")
+        if self.scenario is not None:
+            parts.append(f"(scenario {self.scenario})")
+        return " ".join(parts)
+
+
+# ---- where a value was written ---------------------------------------------------------------
+
+def _excel_row(value: Any) -> int | None:
+    return None if blank(value) or int(value) <= 0 else int(value)
+
+
+def policy_origins(policies) -> dict[str, dict[tuple, int | None]]:
+    """column -> {(material or *, year or None, scenario or None): excel_row of the row giving it}."""
+    out: dict[str, dict[tuple, int | None]] = defaultdict(dict)
+    if policies is None or len(policies) == 0:
+        return out
+    mats, yrs, scs = col(policies, "material"), col(policies, "year"), col(policies, "scenario")
+    rows = col(policies, "excel_row") if "excel_row" in policies.columns else [0] * len(mats)
+    for c in POLICY_FAMILIES.values():
+        column = c[0]
+        if column not in policies.columns:
+            continue
+        for m, y, s, v, r in zip(mats, yrs, scs, col(policies, column), rows):
+            if not blank(v):
+                key = (str(m), None if blank(y) else int(y), None if blank(s) else str(s))
+                out[column].setdefault(key, _excel_row(r))
+    return out
+
+
+def origin(origins, column: str, material: str, year: int | None, scenario: str | None) -> int | None:
+    """Excel row of the most specific Policies row giving ``column`` (data_policies' precedence)."""
+    by_key = origins.get(column, {})
+    best, rank = None, -1
+    years = (year, None) if year is not None else (None,)
+    scenarios = (scenario, None) if scenario is not None else (None,)
+    for m in (material, WILDCARD):
+        for y in years:
+            for s in scenarios:
+                key = (m, y, s)
+                r = (m != WILDCARD) + (y is not None) + (s is not None)
+                if key in by_key and r > rank:
+                    best, rank = by_key[key], r
+    if column == "min_suppliers" and best is None:  # horizon-wide: any row naming the material
+        for key, row in by_key.items():
+            if key[0] in (material, WILDCARD):
+                return row
+    return best
+
+
+def _row_of(table, key: str) -> dict:
+    if table is None or len(table) == 0 or "excel_row" not in table.columns:
+        return {}
+    return {k: _excel_row(r) for k, r in zip(col(table, key), col(table, "excel_row"))}
+
+
+# ---- the groups ------------------------------------------------------------------------------
+
+def _scale(m) -> dict[tuple[str, int], float]:
+    """Units of supply of (material, year) that a share of 1.0 stands for: demand plus the most
+    facilities could consume as an input (at least 1)."""
+    d, dd = m.data, m.data.domestic
+    use: dict[str, float] = defaultdict(float)
+    for f, inputs in dd.recipes.items():
+        for i, qpu in inputs:
+            use[i] += qpu * dd.module_capacity[f] * dd.max_modules[f]
+    return {(i, y): max(1.0, d.demand.get((i, y), 0.0) + use[i]) for i in d.materials for y in d.years}
+
+
+def policy_groups(m, dataset: Dataset) -> list[Group]:
+    """One group per resolved policy target that has constraints in the model."""
+    d = m.data
+    origins = policy_origins(dataset["Policies"])
+    scale = _scale(m)
+    groups: dict[tuple, Group] = {}
+    for name, (column, basis) in POLICY_FAMILIES.items():
+        component = getattr(m, name, None)
+        if component is None:
+            continue
+        for index, con in component.items():
+            if basis == "count":
+                i, y, s = index, None, None
+                value = float(d.policy.min_suppliers[i])
+                unit = 1.0
+            else:
+                s, i, y = index[:3]
+                value = float(d.policy.get(column)[(i, y, s)])
+                unit = d.demand.get((i, y), 0.0) if basis == "demand" else scale[(i, y)]
+            key = (column, i, y, s)
+            if key not in groups:
+                groups[key] = Group("policy", column, "", i, y, s, origin(origins, column, i, y, s), value,
+                                    scale=max(unit, 1e-9))
+            groups[key].rows.append(con)
+    return list(groups.values())
+
+
+def _factor(sd, key) -> float:
+    return sd.cap_factor.get(key, 1.0)
+
+
+def _link(m, key):
+    """The big-M row of purchase ``key`` whose M is its capacity, and its binary (or None)."""
+    sd = m.data.supply
+    s, y, o = key
+    cap = sd.buy_cap.get(key)
+    if cap is None or abs(sd.big_m.get(key, -1.0) - cap) > 1e-9 * max(1.0, cap):
+        return None
+    for name, binary in (("contract_link", getattr(m, "z", None)), ("qualification_link", getattr(m, "w", None))):
+        component = getattr(m, name, None)
+        if component is not None and key in component:
+            b = binary[o] if name == "contract_link" else binary[sd.supplier[o]]
+            return component[key], b
+    return None
+
+
+def limit_groups(m, dataset: Dataset, module_capacity: bool = False) -> list[Group]:
+    """Capacities (offer, supplier), financing limits and max_modules (and, for pricing only,
+    module capacity per facility, scenario and year)."""
+    d, sd, dd = m.data, m.data.supply, m.data.domestic
+    offers = dataset["Offers"]
+    own_cap = col(offers, "capacity")
+    offer_row = [_excel_row(r) for r in col(offers, "excel_row")] if "excel_row" in offers.columns else []
+    sup_row = _row_of(dataset["Suppliers"], "supplier")
+    fac_row = _row_of(dataset["Facilities"], "facility")
+    fin_row = _row_of(dataset["Financing"], "source")
+    groups: dict[tuple, Group] = {}
+    materials: dict[int, set[str]] = defaultdict(set)
+
+    def group(key, *args, **kw) -> Group:
+        if key not in groups:
+            groups[key] = Group(*args, **kw)
+        return groups[key]
+
+    for key in sd.buy:
+        if key not in sd.buy_cap:
+            continue
+        s, y, o = key
+        u, i = sd.supplier[o], sd.material[o]
+        if not blank(own_cap[o]):
+            g = group((OFFER_CAPACITY, o, s, y), "capacity", OFFER_CAPACITY, f"{u}/{i}", i, y, s,
+                      offer_row[o] if offer_row else None, float(own_cap[o]), scale=float(own_cap[o]))
+        else:
+            g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, "", y, s, sup_row.get(u),
+                      float(sd.sup_capacity[u]), scale=float(sd.sup_capacity[u]))
+            materials[id(g)].add(i)
+        g.uppers.append(m.ix.q[key])
+        link = _link(m, key)
+        if link is not None:
+            g.links.append((link[0], _factor(sd, key), link[1]))
+    for (s, y, u), con in getattr(m, "supplier_capacity", {}).items():
+        g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, "", y, s,
+                  sup_row.get(u), float(sd.sup_capacity[u]), scale=float(sd.sup_capacity[u]))
+        materials[id(g)].update(sd.material[o] for o in m.ix.buys_of_supplier[(s, y, u)])
+        g.rows.append(con)
+    for g in groups.values():  # a supplier's joint capacity covers all the materials it sells
+        if id(g) in materials:
+            g.material = ", ".join(sorted(materials[id(g)]))
+    for k, con in getattr(m, "financing_limit", {}).items():
+        g = group((FINANCING_LIMIT, k), "financing", FINANCING_LIMIT, k, "", None, None, fin_row.get(k),
+                  float(dd.limit[k]), scale=float(dd.limit[k]))
+        g.rows.append(con)
+    for f, years in m.ix.build_years_of.items():
+        g = group((MAX_MODULES, f), "max_modules", MAX_MODULES, f, dd.material[f], None, None, fac_row.get(f),
+                  float(dd.max_modules[f]), scale=max(1.0, float(dd.max_modules[f])))
+        g.uppers.extend(m.b[f, y] for y in years)
+        if f in getattr(m, "max_modules", {}):
+            g.rows.append(m.max_modules[f])
+    if module_capacity:
+        for (s, t, f), con in getattr(m, "production_capacity", {}).items():
+            g = group((MODULE_CAPACITY, f, s, t), "capacity", MODULE_CAPACITY, f, dd.material[f], t, s,
+                      fac_row.get(f), float(dd.module_capacity[f]), scale=float(dd.module_capacity[f]))
+            g.rows.append(con)
+    return list(groups.values())
+
+
+# ---- values at the current solution ----------------------------------------------------------
+
+def _v(var) -> float:
+    value = var.value
+    return 0.0 if value is None else float(value)
+
+
+def supply(m, s, i, y) -> float:
+    q, p = m.ix.q, m.ix.p
+    return (sum(_v(q[(s, y, o)]) for o in m.ix.buys_of.get((s, i, y), ()))
+            + sum(_v(p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())))
+
+
+def _modules(m, f, t) -> float:
+    dd = m.data.domestic
+    return dd.existing[f] + sum(_v(m.b[f, y]) for y in dd.producing.get((f, t), ()))
+
+
+def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[float]]:
+    """Room lost per unit of tightening: per row of ``g.rows``, per bound of ``g.uppers`` and per
+    row of ``g.links``, at the current variable values (``supply_of(s, i, y)``: a memoised
+    :func:`supply`, for callers pricing many groups)."""
+    d, sd = m.data, m.data.supply
+    if g.kind == "policy":
+        if g.column == "min_suppliers":
+            per = 0.0  # a whole-number target over fixed contracts: not priced
+        elif g.column in ("min_domestic_share", "min_stock_share", "max_shortage_share"):
+            per = d.demand.get((g.material, g.year), 0.0)
+        else:
+            per = (supply_of or functools.partial(supply, m))(g.scenario, g.material, g.year)
+        return [per] * len(g.rows), [], []
+    links = [factor * _v(binary) for _con, factor, binary in g.links]
+    if g.column == FINANCING_LIMIT:
+        k = g.subject
+        return [_v(m.v[k]) if k in getattr(m, "v", {}) else 1.0], [], links
+    if g.column == MODULE_CAPACITY:
+        return [_modules(m, g.subject, g.year)], [], links
+    if g.column == MAX_MODULES:
+        return [1.0] * len(g.rows), [1.0] * len(g.uppers), links
+    uppers = [_factor(sd, var.index()) for var in g.uppers]
+    rows = [_v(m.w[g.subject]) if g.subject in getattr(m, "w", {}) else 1.0 for _ in g.rows]
+    return rows, uppers, links
+
+
+def achieved(m, g: Group) -> float:
+    """What the current plan realises of ``g``'s value, in the units of the value as written:
+    the share / average / count of a policy, or the capacity / limit the plan uses."""
+    d, sd, dd = m.data, m.data.supply, m.data.domestic
+    q, p = m.ix.q, m.ix.p
+    s, i, y = g.scenario, g.material, g.year
+    if g.kind == "policy":
+        if g.column == "min_suppliers":
+            return float(sum(round(_v(m.z[o])) for o in m.ix.contract_bins_of.get(i, ())))
+        demand = d.demand.get((i, y), 0.0)
+        if g.column == "min_domestic_share":
+            return sum(_v(p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())) / demand
+        if g.column == "min_stock_share":
+            return _v(m.stock[s, i, y]) / demand
+        if g.column == "max_shortage_share":
+            return _v(m.short[s, i, y]) / demand
+        total = supply(m, s, i, y)
+        if total <= 0:
+            return float("nan")
+        buys = m.ix.buys_of.get((s, i, y), ())
+        prods = m.ix.producers_of.get((i, y), ())
+        if g.column in ("max_country_share", "max_supplier_share"):
+            by: dict[str, float] = defaultdict(float)
+            for o in buys:
+                if g.column == "max_supplier_share":
+                    by[sd.supplier[o]] += _v(q[(s, y, o)])
+                elif sd.foreign[o]:
+                    by[sd.country[o]] += _v(q[(s, y, o)])
+            return max(by.values(), default=0.0) / total
+        if g.column == "max_non_allied_share":
+            return sum(_v(q[(s, y, o)]) for o in buys if sd.non_allied[o]) / total
+        attr_o, attr_f = {"max_avg_risk": (sd.risk, dd.risk), "min_green_share": (sd.green, dd.green),
+                          "max_carbon_intensity": (sd.carbon, dd.carbon)}[g.column]
+        return (sum(float(attr_o[o]) * _v(q[(s, y, o)]) for o in buys)
+                + sum(float(attr_f[f]) * _v(p[(s, y, f)]) for f in prods)) / total
+    if g.column == FINANCING_LIMIT:
+        return sum(_v(m.x[key]) for key in m.ix.draws_of[g.subject])
+    if g.column == MAX_MODULES:
+        return dd.existing[g.subject] + sum(_v(var) for var in g.uppers)
+    if g.column == MODULE_CAPACITY:
+        n = _modules(m, g.subject, y)
+        return _v(p[(s, y, g.subject)]) / n if n > 0 else float("nan")
+    # a capacity: the most the plan buys against it, as written (before disruption factors)
+    need = max((_v(var) / _factor(sd, var.index()) for var in g.uppers if _factor(sd, var.index()) > 0),
+               default=0.0)
+    for con in g.rows:
+        need = max(need, sum(_v(q[(s, y, o)]) for o in m.ix.buys_of_supplier[(s, y, g.subject)]))
+    return need

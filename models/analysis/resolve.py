@@ -1,0 +1,278 @@
+"""Re-solve after changing a price or a policy target, without rebuilding the model.
+
+    res = Resolver(dataset)
+    first = res.solve()                                   # build, hand off, solve
+    res.set_price("SUP-1", "LI-REF", 14_000.0)           # Offers.unit_cost of one offer
+    res.set_policy("max_country_share", "LI-REF", None, None, 0.4)
+    second = res.solve()                                  # only the changes go to HiGHS
+
+A change is applied to the Resolver's own copy of the Dataset, the model data is derived
+again (``models.params.data.build_data``, about a second at national size) and compared with the
+data the model was built from:
+
+- only prices, shortage penalties, big-Ms and policy targets changed: the Pyomo model is
+  updated in place (``m.data`` replaced; the cost Expressions that depend on prices
+  re-made by their own rules; each policy or big-M row whose data changed re-made by its
+  rule, added, or dropped) and :class:`models.highs.session.HighsSession` pushes just those rows,
+  the objective and the CVaR rows to HiGHS. The next solve starts from the previous
+  solution (``HighsSession.set_start``; HiGHS ignores it if it is no longer feasible).
+- anything else (a change that adds or removes variables, e.g. a ``min_suppliers`` target
+  that creates contract binaries, or a share cap on a material that had none): the model
+  is rebuilt, as a fresh solve would. ``Resolver.mode`` says which happened.
+
+Either way the re-solve answers the same model a fresh ``solve_dataset`` of the changed
+dataset builds (tests/perf/test_resolve.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from typing import Any
+
+import pandas as pd
+
+from planner.schema.dataset import Dataset
+from planner.schema.manifest import policy_columns
+
+from models.analysis import results
+from models.families import objective
+from models.build import POLICY_FAMILIES, build_model, policy_indices
+from models.params.data import ModelData, build_data
+from models.memory import paused_gc
+from models.outcome import SolveOptions, SolveOutcome, relative_gap
+from models.highs.session import HighsSession
+from models.solve import _status, solver_config
+from models.families.supply import contract_link_rule, qualification_link_rule
+
+#: Policies column -> the constraint family it feeds (min_suppliers: per material).
+FAMILY_OF_COLUMN = {
+    "max_country_share": "country_share",
+    "max_supplier_share": "supplier_share",
+    "max_avg_risk": "avg_risk",
+    "min_green_share": "green_share",
+    "max_carbon_intensity": "carbon_intensity",
+    "min_domestic_share": "domestic_share",
+    "max_non_allied_share": "non_allied_share",
+    "min_suppliers": "min_suppliers",
+    "min_stock_share": "min_stock",
+    "max_shortage_share": "max_shortage",
+}
+#: Data that may change without rebuilding (everything else must be equal).
+_MUTABLE = {"ModelData": {"penalty", "policy"}, "SupplyData": {"unit_cost", "all_offer_landed", "big_m"}}
+#: Cost components that depend on prices or shortage penalties.
+_PRICED = ("purchases_ex_works", "tariffs", "shortage")
+
+
+class Resolver:
+    """A dataset solved once and re-solved after changes (see the module docstring)."""
+
+    def __init__(self, dataset: Dataset, options: SolveOptions | None = None, config: dict[str, Any] | None = None):
+        self.options = options or SolveOptions()
+        self.dataset = Dataset(dict(dataset.settings), {k: t.copy() for k, t in dataset.tables.items()},
+                               dataset.source)
+        self.config = dict(config) if config is not None else solver_config(self.dataset, self.options)
+        self.solver_options = {"log_file": str(self.options.log_file)} if self.options.log_file else {}
+        #: "build" (first), "update" (changes pushed in place) or "rebuild", for the last change
+        self.mode = "build"
+        self.timings: dict[str, float] = {}
+        self._start = None
+        self._build(build_data(self.dataset))
+
+    # ---- changes ---------------------------------------------------------------------------
+
+    def set_price(self, supplier: str, material: str, unit_cost: float) -> None:
+        """Set ``Offers.unit_cost`` of the offer(s) of ``supplier`` for ``material``."""
+        offers = self.dataset.tables["Offers"]
+        hit = (offers["supplier"] == supplier) & (offers["material"] == material)
+        if not hit.any():
+            raise KeyError(f"no offer of {supplier!r} for {material!r}")
+        offers.loc[hit, "unit_cost"] = float(unit_cost)
+        self._apply()
+
+    def set_policy(self, column: str, material: str, year: int | None, scenario: str | None,
+                   value: float | None) -> None:
+        """Set the Policies ``column`` of the row scoped (material, year, scenario) to ``value``.
+
+        ``year``/``scenario`` None mean blank (every year / scenario), ``material`` ``*`` every
+        material; a row with that scope is added if there is none; ``value`` None blanks it.
+        """
+        if column not in policy_columns():
+            raise KeyError(f"{column!r} is not a Policies column")
+        table = self.dataset.tables["Policies"]
+        hit = ((table["material"] == material)
+               & (table["year"].isna() if year is None else table["year"] == float(year))
+               & (table["scenario"] == ("" if scenario is None else scenario)))
+        val = math.nan if value is None else float(value)
+        if hit.any():
+            table.loc[hit, column] = val
+        else:
+            row = {c: (math.nan if str(table[c].dtype).startswith("float") else "") for c in table.columns}
+            row.update({"material": material, "year": math.nan if year is None else float(year),
+                        "scenario": "" if scenario is None else scenario, column: val, "excel_row": 0})
+            table = pd.concat([table, pd.DataFrame([row])[table.columns]], ignore_index=True)
+            table = table.astype(self.dataset.tables["Policies"].dtypes.to_dict())
+            self.dataset.tables["Policies"] = table
+        self._apply()
+
+    # ---- solve -----------------------------------------------------------------------------
+
+    def solve(self) -> SolveOutcome:
+        """Solve the current model (from the previous solution, if any) and return the outcome."""
+        session, model = self.session, self.model
+        if self._start is not None:
+            session.set_start(self._start)
+        run = session.run(self.config, self.solver_options)
+        status = _status(run)
+        info = {"name": "highs", "version": session.version, "interface": session.interface,
+                "options": ", ".join(f"{k}={v}" for k, v in (self.config | self.solver_options).items())}
+        outcome = SolveOutcome(status, solve_seconds=run.seconds, solver=info, bound=run.bound,
+                               message=str(run.termination.name), timings=dict(self.timings, solve=run.seconds))
+        if not status.has_plan:
+            return outcome
+        self._start = session.primal()
+        session.load_values()
+        outcome.objective = run.objective
+        outcome.gap = relative_gap(run.objective, run.bound)
+        outcome.costs = results.costs(model)
+        outcome.tables = results.tables(model)
+        return outcome
+
+    # ---- internals -------------------------------------------------------------------------
+
+    def _build(self, data: ModelData) -> None:
+        tick = time.perf_counter()
+        self.data = data
+        self.model = build_model(data)
+        self.timings["build"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        self.session = HighsSession(self.model)
+        self.timings["handoff"] = time.perf_counter() - tick
+        self._start = None  # column numbers may differ: no warm start
+
+    def _apply(self) -> None:
+        tick = time.perf_counter()
+        new = build_data(self.dataset)
+        if not _same_structure(self.data, new):
+            self.mode = "rebuild"
+            self._build(new)
+            self.timings["change"] = time.perf_counter() - tick
+            return
+        ix = self.model.ix
+        new_index = policy_indices(new, ix)
+        if new_index["S"] != list(self.model.S.index_set()):
+            self.mode = "rebuild"
+            self._build(new)
+            self.timings["change"] = time.perf_counter() - tick
+            return
+        with paused_gc():
+            self._update(new, new_index)
+        self.mode = "update"
+        self.timings["change"] = time.perf_counter() - tick
+
+    def _update(self, new: ModelData, new_index: dict[str, list]) -> None:
+        m, old, session = self.model, self.data, self.session
+        m.data = new
+        self.data = new
+        changed_rows: list = []
+        added: list = []
+        # big-Ms (they depend on policies): re-make the link rows whose M changed
+        for key, big_m in new.supply.big_m.items():
+            if old.supply.big_m.get(key) != big_m:
+                for name, rule in (("contract_link", contract_link_rule),
+                                   ("qualification_link", qualification_link_rule)):
+                    comp = getattr(m, name)
+                    if key in comp:
+                        _remake(m, comp, key, rule, changed_rows, added)
+        # policy rows whose resolved target changed, that appear or that disappear
+        for column, family in FAMILY_OF_COLUMN.items():
+            if column == "min_suppliers":
+                before, after = old.policy.min_suppliers, new.policy.min_suppliers
+                changed = {i for i in set(before) | set(after) if before.get(i) != after.get(i)}
+                touched = lambda key: key in changed  # noqa: E731 - keyed by material
+            else:
+                before, after = old.policy.get(column), new.policy.get(column)
+                changed = {(s, i, y) for (i, y, s) in set(before) | set(after)
+                           if before.get((i, y, s)) != after.get((i, y, s))}
+                touched = lambda key: key[:3] in changed  # noqa: E731
+            if not changed:
+                continue
+            comp = getattr(m, family)
+            rule = dict(POLICY_FAMILIES)[family]
+            wanted = new_index[family]
+            wanted_set = set(wanted)
+            for key in list(comp.keys()):
+                if key not in wanted_set:
+                    changed_rows.append(comp[key])
+                    del comp[key]
+            for key in wanted:
+                if key not in comp or touched(key):
+                    _remake(m, comp, key, rule, changed_rows, added)
+        # prices and shortage penalties: the cost Expressions that use them, the objective and CVaR rows
+        priced = (old.supply.unit_cost != new.supply.unit_cost or old.penalty != new.penalty)
+        if priced:
+            for c in _PRICED:
+                for s in new.scenarios:
+                    m.second_cost[c, s].set_value(objective.scenario_cost(m, c, s))
+        if changed_rows:
+            session.update_rows(changed_rows)
+        if added:
+            session.add_rows(added)
+        if priced:
+            session.update_objective()
+            if hasattr(m, "cvar_excess"):
+                session.update_rows(list(m.cvar_excess.values()))
+
+
+def _remake(m, comp, key, rule, changed_rows: list, added: list) -> None:
+    """Re-run ``rule`` for ``key`` of ``comp``: update, drop or add the constraint."""
+    expr = rule(m, *key) if isinstance(key, tuple) else rule(m, key)
+    present = key in comp
+    if expr is comp.Skip:
+        if present:
+            changed_rows.append(comp[key])
+            del comp[key]
+        return
+    if present:
+        comp[key].set_value(expr)
+        changed_rows.append(comp[key])
+        return
+    index_set = comp.index_set()
+    if key not in index_set:
+        index_set.add(key)
+    comp[key] = expr
+    added.append(comp[key])
+
+
+def _same_structure(old: ModelData, new: ModelData) -> bool:
+    """True when ``new`` differs from ``old`` only in data a re-solve can update in place."""
+    extra = set()
+    if not getattr(old, "nonanticipative", False) and not getattr(new, "nonanticipative", False):
+        extra.add("divergence")  # read only by the nonanticipativity rows, absent then
+    return _same(old, new, "ModelData", extra)
+
+
+def _same(a, b, kind: str, extra: set = frozenset()) -> bool:
+    mutable = _MUTABLE.get(kind, set()) | extra
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name in mutable:
+            continue
+        if dataclasses.is_dataclass(x):
+            if not _same(x, y, type(x).__name__):
+                return False
+        elif x != y and not _nan_equal(x, y):
+            return False
+    return True
+
+
+def _nan_equal(x, y) -> bool:
+    """Equal, counting NaN equal to NaN (e.g. the nonanticipativity divergence years)."""
+    if isinstance(x, float) and isinstance(y, float):
+        return x == y or (x != x and y != y)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return x.keys() == y.keys() and all(_nan_equal(v, y[k]) for k, v in x.items())
+    if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+        return len(x) == len(y) and all(_nan_equal(a, b) for a, b in zip(x, y))
+    return x == y

@@ -1,0 +1,158 @@
+"""Extract a solved model into tidy tables (TABLE_COLUMNS) and the cost breakdown.
+
+Values are read from an explicit registry of variables (``extract_values`` of each
+component, keyed by its index tuples), never by parsing names. Values below ``TOL``
+are dropped. Money columns are discounted to first_year; ``landed_unit_cost`` is the
+undiscounted price of the year (ex-works x price factor x (1 + tariff) + freight).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from models.families import financing, objective, risk
+from models.memory import paused_gc
+from models.outcome import TABLE_COLUMNS
+
+TOL = 1e-6
+
+
+def _values(var) -> dict:
+    return {k: v for k, v in var.extract_values().items() if v is not None and abs(v) > TOL}
+
+
+def _frame(name: str, rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
+
+
+def costs(m, value=pyo.value) -> dict[str, float]:
+    """Expected discounted cost per component (+ the weighted CVaR term); sums to the objective.
+    ``value`` evaluates an expression at the current variable values (a faster one:
+    ``HighsSession.evaluator()``)."""
+    d = m.data
+    out: dict[str, float] = {}
+    for c in objective.FIRST_STAGE:
+        if (c == "capex" and d.domestic.has_financing) or (c == "financing" and not d.domestic.has_financing):
+            continue
+        out[c] = float(value(m.first_cost[c])) + 0.0  # + 0.0: no "-0.0" in the plan
+    for c in objective.SECOND_STAGE:
+        out[c] = float(sum(d.prob[s] * value(m.second_cost[c, s]) for s in d.scenarios))
+    out["cvar"] = float(d.cvar_weight * value(risk.cvar(m))) if d.cvar_weight > 0 else 0.0
+    return out
+
+
+@paused_gc()  # millions of model objects: each collector pass would rescan them (seconds at national)
+def tables(m) -> dict[str, pd.DataFrame]:
+    q = _values(m.q)
+    p = _values(m.p)
+    out = {
+        "Sourcing": sourcing(m, q),
+        "Contracts": contracts(m, q),
+        "Builds": builds(m),
+        "Production": production(m, p),
+        "Financing": financing_table(m),
+        "Stock": _frame("Stock", [(s, y, i, v) for (s, i, y), v in sorted(_values(m.stock).items(),
+                                                                          key=lambda kv: _order(kv[0]))]),
+        "Shortages": _frame("Shortages", [(s, y, i, v) for (s, i, y), v in sorted(
+            _values(m.short).items(), key=lambda kv: _order(kv[0])) if v > TOL]),
+    }
+    out["KPIs"] = kpis(m, q, p)
+    return out
+
+
+def _order(key):
+    s, i, y = key
+    return (s, y, i)
+
+
+def sourcing(m, q: dict) -> pd.DataFrame:
+    d = m.data
+    sd = d.supply
+    rows = []
+    for (s, y, o), v in q.items():
+        landed = sd.landed((s, y, o))
+        rows.append((s, y, sd.material[o], sd.supplier[o], sd.country[o], v, landed, v * landed * d.df[y]))
+    return _frame("Sourcing", rows).sort_values(["scenario", "year", "material", "supplier"], ignore_index=True)
+
+
+def contracts(m, q: dict) -> pd.DataFrame:
+    """Contracted offers; a supplier's qualification cost is shown once, on its first row."""
+    sd = m.data.supply
+    bought = {o for (_s, _y, o) in q}
+    zval = m.z.extract_values()
+    chosen = [o for o in sd.offers if ((zval.get(o) or 0) > 0.5 if o in zval else o in bought)]
+    wval = m.w.extract_values()
+    rows, seen = [], set()
+    for o in sorted(chosen):
+        u = sd.supplier[o]
+        qual = sd.sup_qual_cost.get(u, 0.0) if u not in seen and (wval.get(u) or 0) > 0.5 else 0.0
+        seen.add(u)
+        rows.append((u, sd.material[o], sd.country[o], qual, sd.contract_cost[o]))
+    return _frame("Contracts", rows)
+
+
+def builds(m) -> pd.DataFrame:
+    d = m.data
+    dd = d.domestic
+    started = {k: round(v) for k, v in m.b.extract_values().items() if v is not None}
+    rows = []
+    for f in dd.facilities:
+        for y in d.years:
+            n = round(pyo.value(m.n[f, y])) if (f, y) in dd.producing else 0
+            b = started.get((f, y), 0)
+            if n or b:
+                rows.append((f, y, b, n, n * dd.module_capacity[f]))
+    return _frame("Builds", rows)
+
+
+def production(m, p: dict) -> pd.DataFrame:
+    dd = m.data.domestic
+    rows = []
+    for (s, t, f), v in p.items():
+        cap = dd.module_capacity[f] * pyo.value(m.n[f, t])
+        rows.append((s, t, f, dd.material[f], v, v / cap if cap > 0 else float("nan")))
+    return _frame("Production", rows).sort_values(["scenario", "year", "facility"], ignore_index=True)
+
+
+def financing_table(m) -> pd.DataFrame:
+    rows = [(k, f, y, v, financing.draw_cost(m, k, f, y) * v) for (k, f, y), v in _values(m.x).items()]
+    return _frame("Financing", rows)
+
+
+def kpis(m, q: dict, p: dict) -> pd.DataFrame:
+    """Per scenario, year, material with demand or supply (docs/decisions.md "KPIs")."""
+    d = m.data
+    sd, dd = d.supply, d.domestic
+    # per (s, i, y): source -> [quantity, risk, green, carbon, country or None (domestic), foreign]
+    sources: dict[tuple, list[tuple]] = defaultdict(list)
+    for (s, y, o), v in q.items():
+        sources[(s, sd.material[o], y)].append((("supplier", sd.supplier[o]), v, sd.risk[o], sd.green[o],
+                                                 sd.carbon[o], sd.country[o] if sd.foreign[o] else None))
+    for (s, t, f), v in p.items():
+        sources[(s, dd.material[f], t)].append((("facility", f), v, dd.risk[f], dd.green[f], dd.carbon[f], None))
+    short = m.short.extract_values()
+    keys = set(sources) | {(s, i, y) for s in d.scenarios for (i, y) in d.demand}
+    rows = []
+    for s, i, y in sorted(keys, key=lambda k: (k[0], k[2], k[1])):
+        src = sources.get((s, i, y), [])
+        demand = d.demand.get((i, y), 0.0)
+        supply = sum(x[1] for x in src)
+        domestic = sum(x[1] for x in src if x[0][0] == "facility")
+        imports = sum(x[1] for x in src if x[5] is not None)
+        by_country: dict[str, float] = defaultdict(float)
+        by_source: dict[tuple, float] = defaultdict(float)
+        for x in src:
+            by_source[x[0]] += x[1]
+            if x[5] is not None:
+                by_country[x[5]] += x[1]
+        top = max(by_country.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0.0))
+        share = (lambda a: a / supply) if supply > TOL else (lambda a: float("nan"))
+        rows.append((s, y, i, demand, supply, imports, domestic,
+                     domestic / demand if demand > 0 else float("nan"), top[0], share(top[1]),
+                     sum(share(v) ** 2 for v in by_source.values()) if supply > TOL else float("nan"),
+                     share(sum(x[1] * x[2] for x in src)), share(sum(x[1] for x in src if x[3])),
+                     share(sum(x[1] * x[4] for x in src)), max(0.0, short.get((s, i, y)) or 0.0)))
+    return _frame("KPIs", rows)

@@ -1,0 +1,76 @@
+r"""Domestic capacity: module builds, producing modules, production and recipes.
+
+Builds :math:`b_{f,y} \in \mathbb{Z}_{\ge 0}` exist for start years
+:math:`y \ge y^{0}_f` whose modules produce inside the horizon
+(:math:`y + \ell_f \le Y`). Producing modules are an expression, not a variable:
+
+.. math:: n_{f,t} = n^{0}_f + \sum_{y:\ y + \ell_f \le t} b_{f,y}
+
+Production :math:`p_{s,t,f}` exists only where some module could produce in t. Recipe
+consumption :math:`\sum_f a_{f,i}\, p_{s,t,f}` is drawn from input material i's stock
+balance (see :mod:`models.families.stock`), so inputs obey all their own policies.
+"""
+
+from __future__ import annotations
+
+from models.families.expr import linear, row, total, unit_row
+
+SYMBOLS = [
+    (r"b_{f,y}", "modules started at facility f in year y (integer, first stage)", "Builds.modules_started"),
+    (r"n_{f,t}", "modules producing at f in year t (expression)", "Builds.modules_producing"),
+    (r"p_{s,t,f}", "units produced at f in year t, scenario s (variable)", "Production.quantity"),
+    (r"n^{0}_f", "existing modules", "Facilities.existing_modules"),
+    (r"\bar n_f", "most modules that can exist", "Facilities.max_modules"),
+    (r"c_f", "units per year per module", "Facilities.module_capacity"),
+    (r"\ell_f", "build lead time in years", "Facilities.build_years"),
+    (r"y^{0}_f", "earliest build start", "Facilities.earliest_year"),
+    (r"a_{f,i}", "units of input i per unit of output", "Recipes.quantity_per_unit"),
+]
+
+
+def build_bounds(m, f, y):
+    r""":math:`0 \le b_{f,y} \le \bar n_f - n^{0}_f`."""
+    dd = m.data.domestic
+    return (0, dd.max_modules[f] - dd.existing[f])
+
+
+def modules_producing_rule(m, f, t):
+    r""":math:`n_{f,t} = n^{0}_f + \sum_{y + \ell_f \le t} b_{f,y}`."""
+    dd = m.data.domestic
+    return dd.existing[f] + total(m.b[f, y] for y in dd.producing[(f, t)])
+
+
+def max_modules_rule(m, f):
+    r"""Existing plus all started modules: :math:`n^{0}_f + \sum_y b_{f,y} \le \bar n_f`."""
+    dd = m.data.domestic
+    return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], "<=", dd.max_modules[f] - dd.existing[f])
+
+
+def production_capacity_rule(m, s, t, f):
+    r""":math:`p_{s,t,f} \le c_f\, n_{f,t}`."""
+    dd = m.data.domestic
+    cap = dd.module_capacity[f]
+    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap, m.b[f, y]) for y in dd.producing[(f, t)]], "<=",
+               cap * dd.existing[f])
+
+
+def consumption(m, s, t, material):
+    r"""Recipe use of ``material`` in (s, t): :math:`\sum_f a_{f,i}\, p_{s,t,f}`."""
+    p = m.ix.p
+    return linear((qpu, p[(s, t, f)]) for f, qpu in m.ix.consumers_of.get((t, material), ()))
+
+
+# ---- index functions ---------------------------------------------------------------------
+
+def production_index(d):
+    dd = d.domestic
+    return [(s, t, f) for s in d.scenarios for (f, t) in dd.producing if dd.module_capacity[f] > 0]
+
+
+def max_modules_index(d):
+    """Facilities whose builds could exceed max_modules in total (more than one start year)."""
+    dd = d.domestic
+    years_of: dict[str, int] = {}
+    for f, _y in dd.builds:
+        years_of[f] = years_of.get(f, 0) + 1
+    return [f for f, n in years_of.items() if n > 1]

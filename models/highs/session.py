@@ -1,0 +1,416 @@
+"""A Pyomo model handed to HiGHS, and the maps between the two.
+
+Everything after the hand-off (time limits, progress callbacks, a watchdog, fixing
+integers for marginal values, IIS) talks to the :class:`HighsSession`, never to a
+particular Pyomo–HiGHS interface, so the hand-off can be swapped for a faster one
+without touching those features.
+
+The hand-off is :mod:`models.highs.handoff`: the model is compiled to numpy arrays (one HiGHS
+column per Pyomo Var, one HiGHS row ``lower <= a·x <= upper`` per active Constraint,
+never split or negated, so a row's dual is its constraint's dual) and passed to HiGHS in
+one ``passModel`` call. Pyomo stays the source of truth: after changing the model
+(fixing variables, new coefficients in a rule's data), push the change with
+:meth:`update` / :meth:`fix_columns` (bounds), :meth:`update_rows` (constraints),
+:meth:`add_rows` / :meth:`add_columns` (new components) or :meth:`update_objective`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+from pyomo.common.tee import capture_output
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.common.util import NoDualsError, NoReducedCostsError, NoSolutionError
+from pyomo.core.staleflag import StaleFlagManager
+
+from models.highs import handoff
+from models.memory import paused_gc
+from models.highs.handoff import INF
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one HiGHS run ended with (objective and bound as HiGHS reports them)."""
+
+    termination: TerminationCondition
+    has_solution: bool
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kNotset: TerminationCondition.unknown,
+    highspy.HighsModelStatus.kLoadError: TerminationCondition.error,
+    highspy.HighsModelStatus.kModelError: TerminationCondition.error,
+    highspy.HighsModelStatus.kPresolveError: TerminationCondition.error,
+    highspy.HighsModelStatus.kSolveError: TerminationCondition.error,
+    highspy.HighsModelStatus.kPostsolveError: TerminationCondition.error,
+    highspy.HighsModelStatus.kModelEmpty: TerminationCondition.unknown,
+    highspy.HighsModelStatus.kOptimal: TerminationCondition.convergenceCriteriaSatisfied,
+    highspy.HighsModelStatus.kInfeasible: TerminationCondition.provenInfeasible,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: TerminationCondition.infeasibleOrUnbounded,
+    highspy.HighsModelStatus.kUnbounded: TerminationCondition.unbounded,
+    highspy.HighsModelStatus.kObjectiveBound: TerminationCondition.objectiveLimit,
+    highspy.HighsModelStatus.kObjectiveTarget: TerminationCondition.objectiveLimit,
+    highspy.HighsModelStatus.kTimeLimit: TerminationCondition.maxTimeLimit,
+    highspy.HighsModelStatus.kIterationLimit: TerminationCondition.iterationLimit,
+    highspy.HighsModelStatus.kUnknown: TerminationCondition.unknown,
+}
+if hasattr(highspy.HighsModelStatus, "kSolutionLimit"):
+    _STATUS[highspy.HighsModelStatus.kSolutionLimit] = TerminationCondition.iterationLimit
+if hasattr(highspy.HighsModelStatus, "kInterrupt"):
+    _STATUS[highspy.HighsModelStatus.kInterrupt] = TerminationCondition.interrupted
+
+
+class HighsSession:
+    """The model ``model`` handed to HiGHS as arrays (:mod:`models.highs.handoff`)."""
+
+    interface = "trust-planner direct hand-off (numpy arrays, Highs.passModel)"
+
+    def __init__(self, model: pyo.ConcreteModel):
+        self.model = model
+        tick = time.perf_counter()
+        with paused_gc():
+            compiled = handoff.compile_model(model)
+        self.timings: dict[str, float] = {"compile": time.perf_counter() - tick}
+        self._columns = compiled.columns
+        self._col_of = compiled.col_of
+        self._rows: list[Any] = compiled.rows
+        self._row_of: dict[Any, int] = compiled.row_of
+        self._cost = compiled.cost
+        self._offset = compiled.offset
+        self._sense = compiled.sense
+        # the hand-off's compiler: its named cost Expressions stay compiled for evaluator()
+        self._compiler = compiled.compiler or handoff.LinearCompiler(self._col_of)
+        tick = time.perf_counter()
+        with capture_output(capture_fd=True):  # HiGHS prints a banner when the first instance is made
+            self._h = highspy.Highs()
+            self._h.setOptionValue("output_flag", False)
+        handoff.pass_model(self._h, compiled)
+        self.timings["pass"] = time.perf_counter() - tick
+        self.size = (compiled.num_col, compiled.num_row, compiled.num_nz)
+        self.n_integer = int(compiled.integrality.sum())
+        # the row-wise matrix, kept only for row updates (update_rows diffs against it)
+        self._matrix = (compiled.start, compiled.index, compiled.value)
+        self._row_cache: dict[int, tuple[list[int], list[float]]] = {}
+        self._sol = None
+        self._info = None
+
+    # ---- maps ------------------------------------------------------------------------------
+
+    @property
+    def highs(self):
+        """The underlying ``highspy.Highs`` object (callbacks, info, options)."""
+        return self._h
+
+    @property
+    def version(self) -> str:
+        h = self._h
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+    def column(self, var: Any) -> int:
+        """HiGHS column index of a Pyomo variable."""
+        return self._col_of[id(var)]
+
+    def row(self, con: Any) -> int:
+        """HiGHS row index of a Pyomo constraint."""
+        return self._row_of[con]
+
+    @property
+    def columns(self) -> list:
+        """Pyomo variable of each HiGHS column, in column order."""
+        return self._columns
+
+    @property
+    def rows(self) -> list:
+        """Pyomo constraint of each HiGHS row, in row order (None for a row dropped by update_rows)."""
+        return self._rows
+
+    # ---- solve -----------------------------------------------------------------------------
+
+    def run(self, config: dict[str, Any], solver_options: dict[str, Any] | None = None) -> RunResult:
+        """Run HiGHS with ``config`` (time_limit, rel_gap, threads) and raw ``solver_options``."""
+        h = self._h
+        tick = time.perf_counter()
+        options = dict(solver_options or {})
+        h.setOptionValue("output_flag", bool(options.get("log_file")) or bool(options.get("output_flag")))
+        h.setOptionValue("log_to_console", bool(options.pop("log_to_console", False)))
+        if config.get("threads") is not None:
+            h.setOptionValue("threads", int(config["threads"]))
+        if config.get("time_limit") is not None:
+            h.setOptionValue("time_limit", float(config["time_limit"]))
+        if config.get("rel_gap") is not None:
+            h.setOptionValue("mip_rel_gap", float(config["rel_gap"]))
+        if config.get("abs_gap") is not None:
+            h.setOptionValue("mip_abs_gap", float(config["abs_gap"]))
+        for key, val in options.items():
+            h.setOptionValue(key, val)
+        h.HandleKeyboardInterrupt = True
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        self._sol = h.getSolution()
+        self._info = info
+        termination = _STATUS.get(status, TerminationCondition.unknown)
+        has_solution = info.primal_solution_status == 2
+        objective = float(info.objective_function_value) if has_solution else None
+        if info.mip_node_count == -1:  # an LP: the bound is the optimum
+            bound = objective if has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied \
+                else None
+        else:
+            bound = float(info.mip_dual_bound)
+        if bound is not None and abs(bound) == float("inf"):
+            bound = None
+        return RunResult(termination, has_solution, objective, bound, time.perf_counter() - tick)
+
+    @property
+    def solution_status(self) -> SolutionStatus:
+        """optimal, feasible or noSolution, for the last run."""
+        if self._info is None or self._info.primal_solution_status != 2:
+            return SolutionStatus.noSolution
+        if self._h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            return SolutionStatus.optimal
+        return SolutionStatus.feasible
+
+    def primal(self) -> np.ndarray:
+        """The last run's value of every column (column order)."""
+        if self._sol is None or not self._sol.value_valid:
+            raise NoSolutionError()
+        return np.asarray(self._sol.col_value)
+
+    def load_values(self) -> None:
+        """Copy the last run's primal solution into the Pyomo variables."""
+        values = self.primal().tolist()
+        for v, x in zip(self._columns, values):
+            if not v.fixed:
+                v.set_value(x, skip_validation=True)
+        StaleFlagManager.mark_all_as_stale(delayed=True)
+
+    def duals(self, cons: list[Any]) -> dict[Any, float]:
+        """Duals of the last (LP) run for ``cons`` (HiGHS' row duals, as HiGHS reports them)."""
+        if self._sol is None or not self._sol.dual_valid:
+            raise NoDualsError()
+        row_dual = self._sol.row_dual
+        return {c: row_dual[self._row_of[c]] for c in cons}
+
+    def reduced_costs(self, variables: list[Any]) -> ComponentMap:
+        """Reduced costs of the last (LP) run for ``variables``."""
+        if self._sol is None or not self._sol.dual_valid:
+            raise NoReducedCostsError()
+        col_dual = self._sol.col_dual
+        out = ComponentMap()
+        for v in variables:
+            out[v] = col_dual[self._col_of[id(v)]]
+        return out
+
+    def evaluator(self) -> Callable[[Any], float]:
+        """``value(expr)`` of linear expressions at the Pyomo variables' current values, as
+        compiled columns and coefficients dotted with those values: the named cost
+        Expressions are compiled once (already, by the hand-off), where Pyomo's own
+        ``value()`` walks each expression tree again (3.1 of 4.2 s of extraction, large)."""
+        x = np.fromiter((v.value if v.value is not None else 0.0 for v in self._columns), dtype=float,
+                        count=len(self._columns))
+
+        def value_of(expr) -> float:
+            idx, val, const = self._compiler.linear(expr)
+            return float(np.dot(np.asarray(val, dtype=float), x[np.asarray(idx, dtype=np.int64)])) + const
+
+        return value_of
+
+    def use_solution(self, values: np.ndarray) -> None:
+        """Make ``values`` (a value per column) the session's solution, as if a run had
+        ended with it (a plan found outside the last run, e.g. by models.highs.lp_start)."""
+        self.set_start(values)
+        self._sol = self._h.getSolution()
+
+    @property
+    def minimize(self) -> bool:
+        return self._sense == 1
+
+    def set_start(self, values: np.ndarray | None = None) -> None:
+        """Offer ``values`` (a value per column; default: the last run's) as HiGHS' starting solution."""
+        if values is None:
+            values = self.primal()
+        values = np.asarray(values, dtype=float)
+        idx = np.arange(values.shape[0], dtype=np.int32)
+        self._h.setSolution(int(values.shape[0]), idx, values)
+
+    # ---- changes pushed from the Pyomo model ---------------------------------------------
+
+    def update(self) -> None:
+        """Push changes made to the Pyomo variables (fixed/unfixed, bounds, domain) to HiGHS."""
+        self._invalidate()
+        lower, upper, integ = handoff.column_bounds(self._columns)
+        n = len(self._columns)
+        idx = np.arange(n, dtype=np.int32)
+        self._h.changeColsBounds(n, idx, lower, upper)
+        self._h.changeColsIntegrality(n, idx, integ)
+
+    def fix_columns(self, variables: Iterable[Any], values: Iterable[float] | None = None,
+                    relax: bool = True) -> None:
+        """Fix ``variables`` (at ``values``, else their current values) in Pyomo and in HiGHS.
+
+        With ``relax`` the fixed columns also become continuous in HiGHS (the feasible set is
+        the same), so a model whose integers are all fixed is solved as an LP and has duals.
+        """
+        variables = list(variables)
+        vals = [v.value for v in variables] if values is None else [float(x) for x in values]
+        for v, x in zip(variables, vals):
+            v.fix(x)
+        self._invalidate()
+        idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
+        arr = np.asarray(vals, dtype=float)
+        self._h.changeColsBounds(len(idx), idx, arr, arr)
+        if relax and len(idx):
+            self._h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
+
+    def unfix_columns(self, variables: Iterable[Any]) -> None:
+        """Unfix ``variables`` in Pyomo and restore their bounds and integrality in HiGHS."""
+        variables = list(variables)
+        for v in variables:
+            v.unfix()
+        self._invalidate()
+        lower, upper, integ = handoff.column_bounds(variables)
+        idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
+        self._h.changeColsBounds(len(idx), idx, lower, upper)
+        self._h.changeColsIntegrality(len(idx), idx, integ)
+
+    def relax_integrality(self, relax: bool = True) -> None:
+        """Make every column continuous in HiGHS (``relax=False``: restore the Pyomo domains)."""
+        self._invalidate()
+        n = len(self._columns)
+        idx = np.arange(n, dtype=np.int32)
+        integ = np.zeros(n, dtype=np.uint8) if relax else handoff.column_bounds(self._columns)[2]
+        self._h.changeColsIntegrality(n, idx, integ)
+
+    def add_columns(self, variables: Iterable[Any]) -> list[int]:
+        """Add new Pyomo variables as HiGHS columns (cost 0 until :meth:`update_objective`)."""
+        variables = [v for v in variables if id(v) not in self._col_of]
+        if not variables:
+            return []
+        self._invalidate()
+        lower, upper, integ = handoff.column_bounds(variables)
+        first = len(self._columns)
+        n = len(variables)
+        self._h.addCols(n, np.zeros(n), lower, upper, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                        np.zeros(0))
+        idx = np.arange(first, first + n, dtype=np.int32)
+        self._h.changeColsIntegrality(n, idx, integ)
+        for j, v in enumerate(variables, start=first):
+            self._col_of[id(v)] = j
+            self._columns.append(v)
+        self._cost = np.concatenate([self._cost, np.zeros(n)])
+        return idx.tolist()
+
+    def add_rows(self, cons: Iterable[Any]) -> list[int]:
+        """Add new active Pyomo constraints as HiGHS rows."""
+        cons = [c for c in cons if c not in self._row_of]
+        if not cons:
+            return []
+        self._invalidate()
+        lower, upper, starts, idx_all, val_all = [], [], [0], [], []
+        for con in cons:
+            idx, val, lo, up = self._row_data(con)
+            lower.append(lo)
+            upper.append(up)
+            idx_all += idx
+            val_all += val
+            starts.append(len(idx_all))
+        first = len(self._rows)
+        self._h.addRows(len(cons), np.array(lower), np.array(upper), len(idx_all),
+                        np.array(starts[:-1], dtype=np.int32), np.array(idx_all, dtype=np.int32),
+                        np.array(val_all, dtype=float))
+        for k, (r, con) in enumerate(zip(range(first, first + len(cons)), cons)):
+            self._row_of[con] = r
+            self._rows.append(con)
+            self._row_cache[r] = (idx_all[starts[k]:starts[k + 1]], val_all[starts[k]:starts[k + 1]])
+        return list(range(first, first + len(cons)))
+
+    def update_rows(self, cons: Iterable[Any]) -> int:
+        """Re-read ``cons`` from Pyomo and push their new coefficients and bounds to HiGHS.
+
+        A constraint that is no longer active (or was deleted from the model: pass the old
+        ConstraintData) becomes a free, empty row. Returns the number of coefficients changed.
+        """
+        self._invalidate()
+        self._compiler.reset()  # named Expressions may have changed too
+        h = self._h
+        changed = 0
+        rows, lowers, uppers = [], [], []
+        for con in cons:
+            r = self._row_of[con]
+            old_idx, old_val = self._stored_row(r)
+            alive = con.active and con.parent_component() is not None and con.index() in con.parent_component() \
+                and con.parent_component()[con.index()] is con
+            if alive:
+                idx, val, lo, up = self._row_data(con)
+            else:
+                idx, val, lo, up = [], [], -INF, INF
+                self._rows[r] = None
+                del self._row_of[con]
+            new = dict(_merge(idx, val))
+            old = dict(_merge(old_idx, old_val))
+            for j, a in new.items():
+                if old.get(j) != a:
+                    h.changeCoeff(r, j, a)
+                    changed += 1
+            for j in old:
+                if j not in new:
+                    h.changeCoeff(r, j, 0.0)
+                    changed += 1
+            self._row_cache[r] = (list(new), list(new.values()))
+            rows.append(r)
+            lowers.append(lo)
+            uppers.append(up)
+        if rows:
+            h.changeRowsBounds(len(rows), np.array(rows, dtype=np.int32), np.array(lowers), np.array(uppers))
+        return changed
+
+    def update_objective(self) -> int:
+        """Re-read the active objective from Pyomo and push changed costs (and offset, sense)."""
+        self._invalidate()
+        self._compiler.reset()
+        cost, offset, sense = handoff.compile_objective(self._compiler, handoff.objective_of(self.model),
+                                                        len(self._columns))
+        diff = np.flatnonzero(cost != self._cost)
+        if diff.shape[0]:
+            self._h.changeColsCost(diff.shape[0], diff.astype(np.int32), cost[diff])
+        if offset != self._offset:
+            self._h.changeObjectiveOffset(offset)
+        if sense != self._sense:
+            self._h.changeObjectiveSense(highspy.ObjSense.kMinimize if sense == 1 else highspy.ObjSense.kMaximize)
+        self._cost, self._offset, self._sense = cost, offset, sense
+        return int(diff.shape[0])
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._sol = None
+        self._info = None
+
+    def _row_data(self, con):
+        try:
+            return self._compiler.row(con)
+        except handoff.NonlinearModelError as exc:  # e.g. a variable the session has no column for
+            raise ValueError(f"{con.name} uses a variable that is not a column: call add_columns first") from exc
+
+    def _stored_row(self, r: int) -> tuple[list[int], list[float]]:
+        if r in self._row_cache:
+            return self._row_cache[r]
+        start, index, value = self._matrix
+        a, b = int(start[r]), int(start[r + 1])
+        return index[a:b].tolist(), value[a:b].tolist()
+
+
+def _merge(idx: list[int], val: list[float]):
+    out: dict[int, float] = {}
+    for j, a in zip(idx, val):
+        out[j] = out.get(j, 0.0) + float(a)
+    return [(j, a) for j, a in out.items() if a != 0.0]

@@ -1,0 +1,135 @@
+"""Sets and parameters of the model, derived from a validated Dataset.
+
+Pure Python/pandas (no Pyomo): everything here can be tested on its own. Index
+sets are sparse lists of tuples built with comprehensions over table columns
+(never the full cross product, never ``iterrows``). Offers are numbered
+``0..n-1`` in Offers-sheet order; facilities, suppliers, materials, scenarios
+and sources keep their ids.
+
+The supply side (offers, disruptions, big-Ms) lives in :mod:`models.params.supply`,
+the domestic side (builds, financing) in :mod:`models.params.domestic`, policy
+resolution in :mod:`models.params.policies`; this module assembles them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.schema.dataset import Dataset
+
+from models.families import nonanticipativity
+from models.params import domestic as data_domestic, policies as data_policies, supply as data_supply
+from models.params.tables import blank, col, num
+
+#: Fallback shortage penalty when nothing else prices a material (SPEC Settings).
+FALLBACK_PENALTY = 1_000_000.0
+
+
+@dataclass
+class ModelData:
+    """Everything the Pyomo model needs, as plain dicts and lists."""
+
+    # horizon and scenarios
+    years: list[int]
+    first_year: int
+    last_year: int
+    df: dict[int, float]
+    scenarios: list[str]
+    prob: dict[str, float]
+    settings: dict[str, Any]
+    # materials and demand
+    materials: list[str]
+    demand: dict[tuple[str, int], float]
+    initial_stock: dict[str, float]
+    holding_cost: dict[str, float]
+    penalty: dict[str, float]
+    home_country: str
+    supply: data_supply.SupplyData = field(repr=False)
+    domestic: data_domestic.DomesticData = field(repr=False)
+    policy: data_policies.PolicyData = field(repr=False)
+    #: Settings nonanticipative, and each scenario's first diverging year (models.families.nonanticipativity)
+    nonanticipative: bool = False
+    divergence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cvar_weight(self) -> float:
+        return float(self.settings.get("cvar_weight") or 0.0)
+
+    @property
+    def cvar_alpha(self) -> float:
+        return float(self.settings.get("cvar_alpha") or 0.0)
+
+    @property
+    def carbon_price(self) -> float:
+        return float(self.settings.get("carbon_price") or 0.0)
+
+
+def discount_factors(years: list[int], rate: float) -> dict[int, float]:
+    """df(y) = (1 + rate)^-(y - first_year)."""
+    return {y: (1.0 + rate) ** -(y - years[0]) for y in years}
+
+
+def build_data(dataset: Dataset) -> ModelData:
+    """Derive all sets and parameters from ``dataset``."""
+    s = dataset.settings
+    years = dataset.years
+    df = discount_factors(years, float(s.get("discount_rate") or 0.0))
+    scen = dataset["Scenarios"]
+    scenarios = [str(x) for x in col(scen, "scenario")]
+    prob = dict(zip(scenarios, (float(p) for p in col(scen, "probability"))))
+
+    mats = dataset["Materials"]
+    materials = [str(x) for x in col(mats, "material")]
+    dem = dataset["Demand"]
+    horizon = set(years)
+    demand: dict[tuple[str, int], float] = {}
+    for m, y, qty in zip(col(dem, "material"), col(dem, "year"), col(dem, "quantity")):
+        if int(y) in horizon and qty > 0:
+            demand[(m, int(y))] = demand.get((m, int(y)), 0.0) + float(qty)
+
+    policy = data_policies.resolve(dataset["Policies"], materials, years, scenarios)
+    supply = data_supply.build(dataset, years, scenarios, set(materials))
+    domestic = data_domestic.build(dataset, years, df, float(s.get("discount_rate") or 0.0))
+    data_supply.set_binaries(supply, policy.min_suppliers)
+    data_supply.set_big_m(supply, demand, domestic, policy, years, materials)
+
+    penalty = _penalties(mats, s.get("shortage_penalty"), supply, domestic)
+    return ModelData(
+        years=years, first_year=years[0], last_year=years[-1], df=df, scenarios=scenarios, prob=prob,
+        settings=dict(s), materials=materials, demand=demand,
+        initial_stock={m: num(v) for m, v in zip(materials, col(mats, "initial_stock"))},
+        holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
+        penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
+        nonanticipative=bool(s.get("nonanticipative")), divergence=nonanticipativity.divergence_years(dataset),
+    )
+
+
+def _penalties(mats, setting: Any, supply: data_supply.SupplyData,
+               domestic: data_domestic.DomesticData) -> dict[str, float]:
+    """Shortage penalty per material (docs/decisions.md, "Default shortage penalty").
+
+    The material's own value, else the Settings value, else 10 x the highest base
+    landed unit cost among its offers (sanctioned ones included: they still price
+    the material) if positive, else 10 x the highest unit cost of facilities producing it if
+    positive, else 1,000,000.
+    """
+    top_offer: dict[str, float] = {}
+    for m, landed in zip(supply.all_offer_material, supply.all_offer_landed):
+        top_offer[m] = max(top_offer.get(m, 0.0), landed)
+    top_fac: dict[str, float] = {}
+    for f, m in domestic.material.items():
+        top_fac[m] = max(top_fac.get(m, 0.0), domestic.unit_cost[f])
+    out = {}
+    for m, own in zip(col(mats, "material"), col(mats, "shortage_penalty")):
+        if not blank(own):
+            out[m] = float(own)
+        elif not blank(setting):
+            out[m] = float(setting)
+        elif top_offer.get(m, 0.0) > 0:
+            out[m] = 10.0 * top_offer[m]
+        elif top_fac.get(m, 0.0) > 0:
+            out[m] = 10.0 * top_fac[m]
+        else:
+            out[m] = FALLBACK_PENALTY
+    return out

@@ -1,0 +1,143 @@
+"""Domestic-side sets and parameters: facilities, builds, recipes, financing.
+
+Builds (f, y) exist only for start years whose modules would produce inside the
+horizon (y >= earliest_year, y + build_years <= last year); production (f, t) only
+where some module could produce. Lifetime shares and financing present-value
+factors follow docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from planner.schema.dataset import Dataset
+
+from models.params.tables import blank, col, num
+
+
+@dataclass
+class DomesticData:
+    facilities: list[str] = field(default_factory=list)
+    material: dict[str, str] = field(default_factory=dict)
+    module_capacity: dict[str, float] = field(default_factory=dict)
+    max_modules: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+    capex: dict[str, float] = field(default_factory=dict)
+    fixed_opex: dict[str, float] = field(default_factory=dict)
+    unit_cost: dict[str, float] = field(default_factory=dict)
+    build_years: dict[str, int] = field(default_factory=dict)
+    carbon: dict[str, float] = field(default_factory=dict)
+    green: dict[str, bool] = field(default_factory=dict)
+    pli: dict[str, float] = field(default_factory=dict)
+    risk: dict[str, float] = field(default_factory=dict)
+    #: (f, y): modules may start at f in y
+    builds: list[tuple[str, int]] = field(default_factory=list)
+    #: (f, y) -> share of a module's lifetime producing inside the horizon
+    share: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: (f, t) -> start years whose modules produce in t; only where f can produce in t
+    producing: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    #: facility -> [(input material, quantity per unit)]
+    recipes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    #: input material -> [(facility, quantity per unit)]
+    consumers: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # financing
+    has_financing: bool = False
+    sources: list[str] = field(default_factory=list)
+    limit: dict[str, float] = field(default_factory=dict)
+    fee: dict[str, float] = field(default_factory=dict)
+    min_draw: dict[str, float] = field(default_factory=dict)
+    pv_factor: dict[str, float] = field(default_factory=dict)
+    #: (k, f, y): source k may fund builds at f started in y
+    draws: list[tuple[str, str, int]] = field(default_factory=list)
+    #: sources needing a use binary (arrangement fee or minimum draw)
+    use_bin: list[str] = field(default_factory=list)
+
+
+def lifetime_share(last_year: int, start: int, build_years: int, lifetime: int) -> float:
+    """min(1, max(0, last_year - (start + build_years) + 1) / lifetime)."""
+    return min(1.0, max(0, last_year - (start + build_years) + 1) / lifetime)
+
+
+def pv_factor(kind: str, rate: float, tenor: int, discount: float) -> float:
+    """PV, at the draw year, of repaying one unit drawn (SPEC §1 Financing).
+
+    Annuity at ``rate`` over ``tenor`` years starting the year after the draw, every payment
+    counted (also after the horizon), discounted at the planning rate. Tenor 0: paid in the
+    draw year (1). A grant costs 0; a budget source is rate 0, tenor 0 (1).
+    """
+    if kind == "grant":
+        return 0.0
+    if kind == "budget" or tenor <= 0:
+        return 1.0
+    payment = rate / (1.0 - (1.0 + rate) ** -tenor) if rate > 0 else 1.0 / tenor
+    return payment * sum((1.0 + discount) ** -j for j in range(1, tenor + 1))
+
+
+def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: float) -> DomesticData:
+    d = DomesticData()
+    fac = dataset["Facilities"]
+    first, last = years[0], years[-1]
+    lifetime: dict[str, int] = {}
+    earliest: dict[str, int] = {}
+    for (f, m, mc, mx, ex, cx, fo, uc, by, ey, ci, gr, pl, rk, lt) in zip(
+            col(fac, "facility"), col(fac, "material"), col(fac, "module_capacity"), col(fac, "max_modules"),
+            col(fac, "existing_modules"), col(fac, "capex_per_module"), col(fac, "fixed_opex_per_module"),
+            col(fac, "unit_cost"), col(fac, "build_years"), col(fac, "earliest_year"),
+            col(fac, "carbon_intensity"), col(fac, "green"), col(fac, "pli_subsidy"), col(fac, "risk"),
+            col(fac, "lifetime_years")):
+        d.facilities.append(f)
+        d.material[f], d.module_capacity[f] = m, num(mc)
+        d.max_modules[f], d.existing[f] = int(num(mx)), int(num(ex))
+        d.capex[f], d.fixed_opex[f], d.unit_cost[f] = num(cx), num(fo), num(uc)
+        d.build_years[f] = int(num(by, 2))
+        d.carbon[f], d.green[f], d.pli[f], d.risk[f] = num(ci), bool(gr), num(pl), num(rk, 0.05)
+        lifetime[f] = max(1, int(num(lt, 25)))
+        earliest[f] = first if blank(ey) else int(ey)
+
+    for f in d.facilities:
+        if d.max_modules[f] > d.existing[f]:
+            starts = [y for y in years if y >= earliest[f] and y + d.build_years[f] <= last]
+            d.builds.extend((f, y) for y in starts)
+            d.share.update({(f, y): lifetime_share(last, y, d.build_years[f], lifetime[f]) for y in starts})
+    starts_of = defaultdict(list)
+    for f, y in d.builds:
+        starts_of[f].append(y)
+    for f in d.facilities:
+        # a zero-capacity module still "produces" (pays fixed opex); models.families.capacity
+        # gives it no production variable
+        for t in years:
+            producing = [y for y in starts_of[f] if y + d.build_years[f] <= t]
+            if d.existing[f] > 0 or producing:
+                d.producing[(f, t)] = producing
+
+    rec = dataset["Recipes"]
+    for f, m_in, qpu in zip(col(rec, "facility"), col(rec, "input_material"), col(rec, "quantity_per_unit")):
+        if f in d.material and num(qpu) > 0:
+            d.recipes.setdefault(f, []).append((m_in, float(qpu)))
+            d.consumers.setdefault(m_in, []).append((f, float(qpu)))
+
+    _financing(d, dataset["Financing"], discount)
+    return d
+
+
+def _financing(d: DomesticData, fin, discount: float) -> None:
+    """Sources, their PV factors, and the (source, facility, year) draws they may make."""
+    if fin is None or len(fin) == 0:
+        return
+    d.has_financing = True
+    available: dict[str, int] = {}
+    green_only: dict[str, bool] = {}
+    for k, kind, lim, rate, tenor, fee, mind, go, af in zip(
+            col(fin, "source"), col(fin, "kind"), col(fin, "limit"), col(fin, "annual_rate"),
+            col(fin, "tenor_years"), col(fin, "arrangement_fee"), col(fin, "min_draw"), col(fin, "green_only"),
+            col(fin, "available_from")):
+        d.sources.append(k)
+        d.limit[k], d.fee[k], d.min_draw[k] = num(lim), num(fee), num(mind)
+        d.pv_factor[k] = pv_factor(kind, num(rate), int(num(tenor)), discount)
+        available[k] = -10**9 if blank(af) else int(af)
+        green_only[k] = bool(go)
+    d.draws = [(k, f, y) for (f, y) in d.builds if d.capex[f] > 0 for k in d.sources
+               if y >= available[k] and (d.green[f] or not green_only[k]) and d.limit[k] > 0]
+    used = {k for k, _f, _y in d.draws}
+    d.use_bin = [k for k in d.sources if k in used and (d.fee[k] > 0 or d.min_draw[k] > 0)]

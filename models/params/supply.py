@@ -1,0 +1,251 @@
+"""Supply-side sets and parameters: offers, landed costs, disruptions, big-Ms.
+
+Offers of sanctioned countries get no index at all. A purchase index (s, y, o)
+exists only if the offer is available in y and its effective capacity in (s, y)
+is positive (docs/decisions.md "Disruptions and capacity").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from planner.schema.dataset import Dataset
+
+from models.params.tables import blank, col, num, opt
+
+Buy = tuple[str, int, int]  # (scenario, year, offer)
+
+
+@dataclass
+class SupplyData:
+    # every offer row (for the default shortage penalty)
+    all_offer_material: list[str] = field(default_factory=list)
+    all_offer_landed: list[float] = field(default_factory=list)
+    # modelled (non-sanctioned) offers, by offer number o
+    offers: list[int] = field(default_factory=list)
+    supplier: dict[int, str] = field(default_factory=dict)
+    material: dict[int, str] = field(default_factory=dict)
+    country: dict[int, str] = field(default_factory=dict)
+    unit_cost: dict[int, float] = field(default_factory=dict)
+    tariff: dict[int, float] = field(default_factory=dict)
+    freight: dict[int, float] = field(default_factory=dict)
+    carbon: dict[int, float] = field(default_factory=dict)
+    min_order: dict[int, float] = field(default_factory=dict)
+    contract_cost: dict[int, float] = field(default_factory=dict)
+    available_from: dict[int, int] = field(default_factory=dict)
+    risk: dict[int, float] = field(default_factory=dict)
+    green: dict[int, bool] = field(default_factory=dict)
+    non_allied: dict[int, bool] = field(default_factory=dict)
+    foreign: dict[int, bool] = field(default_factory=dict)
+    # suppliers
+    sup_capacity: dict[str, float | None] = field(default_factory=dict)
+    sup_qual_cost: dict[str, float] = field(default_factory=dict)
+    sup_country: dict[str, str] = field(default_factory=dict)
+    # disruption factors, only where != 1, keyed (scenario, year, offer)
+    cap_factor: dict[Buy, float] = field(default_factory=dict)
+    price_factor: dict[Buy, float] = field(default_factory=dict)
+    # purchase index and its parameters
+    buy: list[Buy] = field(default_factory=list)
+    buy_cap: dict[Buy, float] = field(default_factory=dict)  # only finite capacities
+    min_req: dict[Buy, float] = field(default_factory=dict)  # min_order x capacity factor, > 0
+    big_m: dict[Buy, float] = field(default_factory=dict)
+    #: offers that must stay uncontracted (a min order they can never deliver)
+    blocked: set[int] = field(default_factory=set)
+    contract_bin: list[int] = field(default_factory=list)
+    qual_bin: list[str] = field(default_factory=list)
+
+    def landed(self, key: Buy) -> float:
+        """unit_cost x price_factor x (1 + tariff) + freight (docs/decisions.md "Price factor")."""
+        o = key[2]
+        return self.unit_cost[o] * self.price_factor.get(key, 1.0) * (1.0 + self.tariff[o]) + self.freight[o]
+
+
+def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: set[str]) -> SupplyData:
+    d = SupplyData()
+    ctry = dataset["Countries"]
+    c_tariff = dict(zip(col(ctry, "country"), (num(t) for t in col(ctry, "tariff"))))
+    c_risk = dict(zip(col(ctry, "country"), (num(t) for t in col(ctry, "risk"))))
+    c_allied = dict(zip(col(ctry, "country"), col(ctry, "allied")))
+    c_sanct = dict(zip(col(ctry, "country"), col(ctry, "sanctioned")))
+    home = str(dataset.settings["home_country"])
+
+    sup = dataset["Suppliers"]
+    s_ids = col(sup, "supplier")
+    d.sup_country = dict(zip(s_ids, col(sup, "country")))
+    d.sup_capacity = dict(zip(s_ids, (opt(v) for v in col(sup, "capacity"))))
+    d.sup_qual_cost = dict(zip(s_ids, (num(v) for v in col(sup, "qualification_cost"))))
+    s_risk = dict(zip(s_ids, (num(v) for v in col(sup, "risk"))))
+    s_green = dict(zip(s_ids, col(sup, "green_certified")))
+
+    off = dataset["Offers"]
+    first = years[0]
+    offer_cap: dict[int, float | None] = {}
+    for o, (u, m, uc, cap, fr, ci, mo, cc, af) in enumerate(zip(
+            col(off, "supplier"), col(off, "material"), col(off, "unit_cost"), col(off, "capacity"),
+            col(off, "freight_cost"), col(off, "carbon_intensity"), col(off, "min_order"),
+            col(off, "contract_cost"), col(off, "available_from"))):
+        c = d.sup_country.get(u, "")
+        tariff = c_tariff.get(c, 0.0)
+        d.all_offer_material.append(m)
+        d.all_offer_landed.append(float(uc) * (1.0 + tariff) + num(fr))
+        if c_sanct.get(c, False) or m not in materials:
+            continue  # a sanctioned country's offers get no variables at all
+        d.offers.append(o)
+        d.supplier[o], d.material[o], d.country[o] = u, m, c
+        d.unit_cost[o], d.tariff[o], d.freight[o] = float(uc), tariff, num(fr)
+        d.carbon[o], d.min_order[o], d.contract_cost[o] = num(ci), num(mo), num(cc)
+        d.available_from[o] = first if blank(af) else int(af)
+        d.risk[o] = 1.0 - (1.0 - c_risk.get(c, 0.0)) * (1.0 - s_risk.get(u, 0.0))
+        d.green[o] = bool(s_green.get(u, False))
+        d.foreign[o] = c != home
+        d.non_allied[o] = c != home and not bool(c_allied.get(c, False))
+        # effective base capacity: the offer's, else the supplier's, else unlimited
+        cap_o = opt(cap)
+        offer_cap[o] = cap_o if cap_o is not None else d.sup_capacity.get(u)
+
+    _disruptions(d, dataset["Disruptions"], years, set(scenarios))
+    _purchase_index(d, offer_cap, years, scenarios)
+    return d
+
+
+def set_binaries(d: SupplyData, min_suppliers: dict[str, int]) -> None:
+    """Contract binaries only where needed, qualification binaries only where they cost.
+
+    z[o]: the offer has a contract cost, a min order, or its material a min_suppliers policy.
+    w[u]: the supplier has a qualification cost (a free qualification needs no decision).
+    """
+    live = {key[2] for key in d.buy}
+    d.contract_bin = [o for o in d.offers if o in live and (
+        d.contract_cost[o] > 0 or d.min_order[o] > 0 or d.material[o] in min_suppliers)]
+    d.qual_bin = sorted({d.supplier[o] for o in live if d.sup_qual_cost.get(d.supplier[o], 0.0) > 0})
+
+
+def _disruptions(d: SupplyData, dis, years: list[int], scenarios: set[str]) -> None:
+    """Multiply capacity and price factors of every matching (scenario, year, offer)."""
+    if dis is None or len(dis) == 0:
+        return
+    by_country, by_supplier, by_material = defaultdict(set), defaultdict(set), defaultdict(set)
+    for o in d.offers:
+        by_country[d.country[o]].add(o)
+        by_supplier[d.supplier[o]].add(o)
+        by_material[d.material[o]].add(o)
+    every = set(d.offers)
+    for s, c, u, m, fy, ty, cf, pf in zip(col(dis, "scenario"), col(dis, "country"), col(dis, "supplier"),
+                                          col(dis, "material"), col(dis, "from_year"), col(dis, "to_year"),
+                                          col(dis, "capacity_factor"), col(dis, "price_factor")):
+        if s not in scenarios:
+            continue
+        hit = every
+        for value, index in ((c, by_country), (u, by_supplier), (m, by_material)):
+            if not blank(value):
+                hit = hit & index.get(value, set())
+        lo = years[0] if blank(fy) else int(fy)
+        hi = years[-1] if blank(ty) else int(ty)
+        cf = num(cf, 1.0)
+        pf = num(pf, 1.0)
+        for y in (y for y in years if lo <= y <= hi):
+            for o in hit:
+                key = (s, y, o)
+                if cf != 1.0:
+                    d.cap_factor[key] = d.cap_factor.get(key, 1.0) * cf
+                if pf != 1.0:
+                    d.price_factor[key] = d.price_factor.get(key, 1.0) * pf
+
+
+def _purchase_index(d: SupplyData, offer_cap: dict[int, float | None], years: list[int],
+                    scenarios: list[str]) -> None:
+    """(s, y, o) where the offer delivers and its effective capacity is > 0; min-order requirements."""
+    cap_factor = d.cap_factor
+    for o in d.offers:
+        base = offer_cap[o]
+        sup_cap = d.sup_capacity.get(d.supplier[o])
+        dead = (base is not None and base <= 0) or (sup_cap is not None and sup_cap <= 0)
+        mo = d.min_order[o]
+        for s in scenarios:
+            for y in years:
+                if y < d.available_from[o]:
+                    continue
+                key = (s, y, o)
+                cf = cap_factor.get(key, 1.0)
+                req = mo * cf
+                if dead or cf <= 0:
+                    if req > 0:
+                        d.blocked.add(o)  # contracted, it would owe a delivery it cannot make
+                    continue
+                d.buy.append(key)
+                if base is not None:
+                    d.buy_cap[key] = base * cf
+                if req > 0:
+                    d.min_req[key] = req
+    if d.blocked:
+        # a contract it could not honour is impossible, so the offer can never be bought from
+        d.buy = [key for key in d.buy if key[2] not in d.blocked]
+        d.buy_cap = {k: v for k, v in d.buy_cap.items() if k[2] not in d.blocked}
+        d.min_req = {k: v for k, v in d.min_req.items() if k[2] not in d.blocked}
+
+
+def set_big_m(d: SupplyData, demand, domestic, policy, years: list[int], materials: list[str]) -> None:
+    """Big-M of each purchase: its capacity if finite, else a demand-derived bound (both capped
+    by that bound, and raised to the min order).
+
+    Bound U(m, y) on useful purchases of m in y: all demand of m from y to the end, plus the
+    most the facilities could consume of m as an input over those years, plus the largest
+    strategic-stock requirement. Valid because purchase costs are >= 0: any purchase above
+    U(m, y) only adds closing stock that no later year needs, so cutting it keeps every
+    balance, stock and shortage constraint and does not raise cost. With ratio policies
+    (shares of total supply) extra supply may be needed to dilute forced volumes (min orders,
+    minimum domestic production); U then adds forced volume x the policies' dilution ratio.
+    """
+    last = years[-1]
+    recipe_max = defaultdict(float)
+    for f, inputs in domestic.recipes.items():
+        yearly = domestic.module_capacity[f] * domestic.max_modules[f]
+        for m_in, qpu in inputs:
+            recipe_max[m_in] += qpu * yearly
+    stock_req = defaultdict(float)
+    for (m, y, _s), share in policy.get("min_stock_share").items():
+        stock_req[m] = max(stock_req[m], share * demand.get((m, y), 0.0))
+    forced = defaultdict(float)
+    for o in d.offers:
+        forced[d.material[o]] += d.min_order[o]
+    dilution = _dilution(d, domestic, policy)
+    bound: dict[tuple[str, int], float] = {}
+    for m in materials:
+        tail = 0.0
+        for y in reversed(years):
+            tail += demand.get((m, y), 0.0) + recipe_max[m]
+            extra = 0.0
+            if dilution.get(m, 0.0) > 0:
+                extra = dilution[m] * (forced[m] + max(demand.get((m, t), 0.0) for t in range(y, last + 1)))
+            bound[(m, y)] = tail + stock_req[m] + extra * (last - y + 1)
+    for key in d.buy:
+        u = bound[(d.material[key[2]], key[1])]
+        cap = d.buy_cap.get(key)
+        m_val = u if cap is None else min(cap, u)
+        d.big_m[key] = max(m_val, d.min_req.get(key, 0.0))
+
+
+def _dilution(d: SupplyData, domestic, policy) -> dict[str, float]:
+    """Per material, how many units of other supply one forced unit may need (sum over ratio policies)."""
+    out: dict[str, float] = defaultdict(float)
+    sources_risk, sources_ci = defaultdict(list), defaultdict(list)
+    for o in d.offers:
+        sources_risk[d.material[o]].append(d.risk[o])
+        sources_ci[d.material[o]].append(d.carbon[o])
+    for f, m in domestic.material.items():
+        sources_risk[m].append(domestic.risk[f])
+        sources_ci[m].append(domestic.carbon[f])
+    worst: dict[tuple[str, str], float] = {}
+    for c in ("max_country_share", "max_supplier_share", "max_non_allied_share"):
+        for (m, _y, _s), v in policy.get(c).items():
+            worst[(c, m)] = max(worst.get((c, m), 0.0), (1 - v) / v if v > 0 else 0.0)
+    for (m, _y, _s), g in policy.get("min_green_share").items():
+        worst[("green", m)] = max(worst.get(("green", m), 0.0), g / (1 - g) if g < 1 else 0.0)
+    for c, vals in (("max_avg_risk", sources_risk), ("max_carbon_intensity", sources_ci)):
+        for (m, _y, _s), v in policy.get(c).items():
+            lo, hi = min(vals.get(m, [0.0])), max(vals.get(m, [0.0]))
+            worst[(c, m)] = max(worst.get((c, m), 0.0), (hi - v) / (v - lo) if v > lo else 0.0)
+    for (_c, m), r in worst.items():
+        out[m] += r
+    return out

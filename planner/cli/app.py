@@ -1,0 +1,215 @@
+"""The command line: `trust-planner solve | validate | template | ...`.
+
+Exit statuses: 0 plan written (or input valid); 1 internal error (one line; --debug
+shows the traceback); 2 bad input; 3 infeasible; 4 no plan found within the time limit.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from planner import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
+
+#: The embedded default: `trust-planner solve` with no argument solves it.
+EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example.xlsx"
+OUTPUT_DIR = Path("outputs")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Optimization-based sourcing planner for critical minerals and pharmaceutical ingredients.")
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _State:
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"trust-planner {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of internal errors.")] = False,
+) -> None:
+    _State.debug = debug
+
+
+def default_plan_path(input_path: Path) -> Path:
+    return OUTPUT_DIR / f"{input_path.stem}-plan.xlsx"
+
+
+def _read_or_exit(path: Path, raise_limits: bool = False):
+    """Read and validate `path`; on bad input print every problem and exit 2."""
+    from planner.schema.problems import InputError
+    from planner.io.reading import Limits, read_input
+
+    limits = Limits.large() if raise_limits else Limits()
+    try:
+        dataset, warnings = read_input(path, limits=limits)
+    except InputError as exc:
+        from planner.cli.terminal import problems_table
+        err.print(problems_table(exc.problems, f"{len(exc.problems)} problem(s) in {path.name}"))
+        if exc.warnings:
+            err.print(problems_table(exc.warnings, "warnings"))
+        err.print(f"[red]{path.name} is not valid: nothing was solved or written.[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if warnings:
+        from planner.cli.terminal import problems_table
+        err.print(problems_table(warnings, f"{len(warnings)} warning(s)"))
+    return dataset
+
+
+@app.command()
+def solve(
+    input_path: Annotated[Optional[Path], typer.Argument(
+        metavar="[INPUT]", help="Input workbook (default: the bundled example).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Plan workbook to write.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit, seconds.")] = None,
+    mip_gap: Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap to stop at.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log: Annotated[Optional[Path], typer.Option("--log", help="Write the HiGHS log to this file.")] = None,
+    large: Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")] = False,
+    explain: Annotated[Optional[Path], typer.Option(
+        "--explain", help="If no plan exists, write the conflicting policies and limits to this workbook.")] = None,
+    marginals: Annotated[bool, typer.Option(
+        "--marginals/--no-marginals", help="Add the Marginal values sheet (an extra LP solve).")] = True,
+    plots: Annotated[Optional[Path], typer.Option(
+        "--plots", metavar="DIR", help="Also write the plan's charts as PNG files to DIR.")] = None,
+    lp_start: Annotated[Optional[bool], typer.Option(
+        "--lp-start/--no-lp-start", show_default="on from 10,000 model columns",
+        help="First find a plan from the LP relaxation, then give it to the MIP.")] = None,
+) -> None:
+    """Validate INPUT, solve the sourcing plan and write the plan workbook."""
+    from models.outcome import SolveOptions, Status
+    from models.solve import solve_dataset
+    from planner.io.plan import MARGINAL_SHEET, write_plan
+    from planner.cli.progress import live_progress
+    from planner.cli.terminal import print_solve_summary
+
+    path = input_path or EXAMPLE
+    if not path.exists():
+        err.print(f"[red]input not found: {path}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    dataset = _read_or_exit(path, large)
+    if log:  # HiGHS appends to its log file: start a fresh one
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
+    with live_progress(console, quiet) as on_progress:
+        options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log, on_progress=on_progress,
+                               marginals=marginals, lp_start=lp_start)
+        outcome = solve_dataset(dataset, options)
+    if outcome.status is Status.INFEASIBLE:
+        _explain_infeasible(dataset, options, explain, quiet)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if outcome.status is Status.NO_SOLUTION:
+        err.print(f"[red]no plan found within the time limit ({outcome.solve_seconds:.1f} s); "
+                  "raise --time-limit or the Settings time_limit_s. Nothing written.[/red]")
+        raise typer.Exit(EXIT_NO_PLAN)
+    if not outcome.status.has_plan:
+        err.print(f"[red]solver ended with: {outcome.status.value}. {outcome.message}[/red]")
+        raise typer.Exit(EXIT_INTERNAL)
+    plan_path = output or default_plan_path(path)
+    extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
+    write_plan(plan_path, outcome, dataset, extra_sheets=extra)
+    print_solve_summary(console, outcome, dataset, plan_path)
+    if plots:
+        _export_plots(outcome, dataset, plots, plan_path.stem)
+    if marginals and outcome.marginals is None:
+        why = next((part for part in outcome.message.split("; ") if part.startswith("marginal values")), "")
+        err.print(f"[yellow]no Marginal values sheet ({why or outcome.message})[/yellow]")
+
+
+def _export_plots(outcome, dataset, directory: Path, prefix: str) -> None:
+    """PNG copies of the plan's charts; the plan is already written, so a missing
+    matplotlib is a warning, not a failure."""
+    from planner.io.charts import ChartsUnavailable, export_pngs, plan_chart_blocks
+
+    try:
+        written = export_pngs(plan_chart_blocks(outcome.tables, dataset, outcome.costs), directory, prefix)
+    except ChartsUnavailable as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        return
+    for path in written:
+        console.print(f"Chart written to [bold]{path}[/bold]")
+
+
+def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) -> None:
+    """Name the conflicting policies and limits (models.analysis.diagnosis); write them to ``explain`` if given."""
+    from dataclasses import replace
+
+    from models.analysis.diagnosis import diagnose
+    from planner.cli.explain import print_diagnosis, write_diagnosis
+    from planner.cli.progress import live_progress
+
+    err.print("[red]infeasible: no plan satisfies every policy and limit; no plan written.[/red]")
+    with live_progress(console, quiet, "looking for the conflicting policies and limits") as on_progress:
+        diagnosis = diagnose(dataset, replace(options, on_progress=on_progress))
+    print_diagnosis(err, diagnosis, explain)
+    if explain:
+        write_diagnosis(explain, diagnosis, dataset)
+        err.print(f"Diagnosis written to [bold]{explain}[/bold]")
+
+
+@app.command()
+def validate(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Input workbook to check.")],
+    large: Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")] = False,
+) -> None:
+    """Read and check INPUT without solving: every problem with its cell; exit 0 if valid, 2 if not."""
+    if not input_path.exists():
+        err.print(f"[red]input not found: {input_path}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    dataset = _read_or_exit(input_path, large)
+    counts = ", ".join(f"{name} {len(t)}" for name, t in dataset.tables.items() if len(t))
+    console.print(f"[green]{input_path.name} is valid[/green] ({counts}); sha256 {dataset.source.sha256[:12]}…")
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Where to write the blank template.")] = Path("template.xlsx"),
+) -> None:
+    """Write a blank input template with notes on every header and dropdowns."""
+    from planner.io.template import write_input_workbook
+
+    write_input_workbook(path, None, None)
+    console.print(f"Blank template written to [bold]{path}[/bold]")
+
+
+def _register_command_groups() -> None:
+    from planner.cli import generate as commands_generate, plans as commands_plans
+
+    commands_plans.register(app)
+    commands_generate.register(app)
+
+
+_register_command_groups()
+
+
+def main() -> None:
+    """Console entry point: run the app; turn any internal error into one line and exit 1.
+
+    Usage errors (unknown option, missing argument) are click's: exit 2, like bad input.
+    """
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place internal errors are caught
+        if _State.debug or "--debug" in sys.argv:
+            traceback.print_exc()
+        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} (run with --debug for details)")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,308 @@
+"""Charts planners read: Excel-native charts (openpyxl.chart) inside plan and comparison
+workbooks, and the same charts as PNG files (matplotlib, optional).
+
+A chart in Excel references cells, so each chart comes with its data table, written on
+a ``Charts`` sheet beside the chart. Plan charts (expected over scenarios, i.e.
+probability-weighted; with one scenario that is the base scenario):
+
+- supply by country for each material over the years (stacked columns; domestic
+  production is the home country's "(domestic)" part)
+- domestic capacity build-up per material (stacked columns by facility)
+- the cost breakdown (expected discounted cost per component)
+
+Works with normal and write-only workbooks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.schema.dataset import Dataset
+
+CHART_SHEET = "Charts"
+#: Rows a chart occupies on the sheet (its height, 7.5 cm, is about 15 rows).
+_CHART_ROWS = 18
+
+
+class ChartsUnavailable(RuntimeError):
+    """matplotlib is not installed (PNG export only; Excel charts need nothing extra)."""
+
+
+@dataclass
+class ChartBlock:
+    """One chart and its data: the first column holds the categories, each further
+    column is a series."""
+
+    title: str
+    data: pd.DataFrame
+    #: "stacked" (stacked columns), "clustered" (side-by-side columns) or "bar" (one series).
+    kind: str = "stacked"
+    y_title: str = ""
+    x_title: str = ""
+
+
+# ------------------------------------------------------------------ chart data
+
+
+def plan_chart_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset,
+                      costs: Mapping[str, float]) -> list[ChartBlock]:
+    """The charts of one plan, from its result tables, inputs and cost components."""
+    blocks = supply_blocks(tables, dataset) + capacity_blocks(tables, dataset)
+    cost = cost_block(costs, dataset)
+    if cost is not None:
+        blocks.append(cost)
+    return blocks
+
+
+def _probabilities(dataset: Dataset) -> pd.Series:
+    scen = dataset["Scenarios"]
+    return pd.Series(scen["probability"].to_numpy(float), index=scen["scenario"].astype(str)) \
+        .groupby(level=0).sum()
+
+
+def _units(dataset: Dataset) -> dict[str, str]:
+    mats = dataset["Materials"]
+    return dict(zip(mats["material"].astype(str), mats["unit"].astype(str)))
+
+
+#: Most materials given a supply chart: a plan over hundreds of materials (OR-Library
+#: capb has 1,000) would otherwise carry a chart per material that nobody reads.
+MAX_SUPPLY_CHARTS = 24
+
+
+def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
+    """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
+    expected supply by country (and domestic production) per year."""
+    prob = _probabilities(dataset)
+    home = str(dataset.settings.get("home_country") or "")
+    domestic = f"{home} (domestic)" if home else "domestic"
+    suppliers = dataset["Suppliers"].drop_duplicates("supplier").set_index("supplier")["country"]
+    parts = []
+    src = tables.get("Sourcing")
+    if src is not None and len(src):
+        country = src["country"].where(src["country"].astype(str) != "", src["supplier"].map(suppliers))
+        parts.append(pd.DataFrame({"material": src["material"], "year": src["year"], "origin": country,
+                                   "q": src["quantity"] * src["scenario"].map(prob).fillna(0.0)}))
+    prod = tables.get("Production")
+    if prod is not None and len(prod):
+        parts.append(pd.DataFrame({"material": prod["material"], "year": prod["year"], "origin": domestic,
+                                   "q": prod["quantity"] * prod["scenario"].map(prob).fillna(0.0)}))
+    if not parts:
+        return []
+    flows = pd.concat(parts, ignore_index=True)
+    flows["year"] = flows["year"].astype(int)
+    units = _units(dataset)
+    blocks = []
+    supplied = set(flows["material"])
+    charted = [m for m in dataset["Materials"]["material"].astype(str) if m in supplied][:MAX_SUPPLY_CHARTS]
+    by_material = dict(tuple(flows[flows["material"].isin(charted)].groupby("material")))
+    for material in charted:
+        rows = by_material[material]
+        pivot = rows.pivot_table(index="year", columns="origin", values="q", aggfunc="sum", fill_value=0.0)
+        pivot = pivot.reindex(dataset.years, fill_value=0.0)
+        order = pivot.sum().sort_values(ascending=False).index.tolist()
+        if domestic in order:
+            order.remove(domestic)
+            order.append(domestic)
+        pivot = pivot[[c for c in order if pivot[c].abs().sum() > 1e-9]]
+        if pivot.empty or pivot.shape[1] == 0:
+            continue
+        data = pivot.reset_index().rename(columns={"year": "year"})
+        data.columns = [str(c) for c in data.columns]
+        blocks.append(ChartBlock(f"Supply of {material} by country (expected)", data, "stacked",
+                                 y_title=units.get(material, ""), x_title="year"))
+    return blocks
+
+
+def capacity_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
+    """Per material with domestic facilities: capacity per facility per year."""
+    builds = tables.get("Builds")
+    fac = dataset["Facilities"]
+    if builds is None or builds.empty or fac.empty:
+        return []
+    out_material = dict(zip(fac["facility"].astype(str), fac["material"].astype(str)))
+    cap = builds.assign(material=builds["facility"].map(out_material), capacity=builds["capacity"].fillna(0.0))
+    units = _units(dataset)
+    blocks = []
+    for material in [m for m in dataset["Materials"]["material"].astype(str) if m in set(cap["material"])]:
+        rows = cap[cap["material"] == material]
+        pivot = rows.pivot_table(index="year", columns="facility", values="capacity", aggfunc="sum",
+                                 fill_value=0.0).reindex(dataset.years, fill_value=0.0)
+        pivot = pivot[[c for c in pivot.columns if pivot[c].abs().sum() > 1e-9]]
+        if pivot.shape[1] == 0:
+            continue
+        data = pivot.reset_index()
+        data.columns = [str(c) for c in data.columns]
+        unit = units.get(material, "")
+        blocks.append(ChartBlock(f"Domestic capacity for {material}", data, "stacked",
+                                 y_title=f"{unit}/year" if unit else "per year", x_title="year"))
+    return blocks
+
+
+def cost_block(costs: Mapping[str, float], dataset: Dataset | None = None) -> ChartBlock | None:
+    rows = [(name, float(value)) for name, value in costs.items()
+            if value is not None and not math.isnan(float(value)) and abs(float(value)) > 1e-9]
+    if not rows:
+        return None
+    currency = str((dataset.settings.get("currency") if dataset is not None else "") or "")
+    data = pd.DataFrame(rows, columns=["component", "expected discounted cost"])
+    return ChartBlock("Cost breakdown (expected, discounted)", data, "bar", y_title=currency)
+
+
+# ------------------------------------------------------------------ Excel
+
+
+def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, before: str | None = None):
+    """Write `blocks` (data + chart) on a new sheet of `wb` (write-only or not), placed
+    before the sheet titled `before` if given. Returns the sheet."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title=title)
+    write_only = not hasattr(ws, "cell")
+    widths = max([2] + [b.data.shape[1] for b in blocks])
+    for idx in range(1, widths + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = 16 if idx > 1 else 26
+    row = 1
+    bold = Font(bold=True)
+    for block in blocks:
+        data = block.data
+        n_rows, n_cols = data.shape
+        _append(ws, [block.title], write_only, font=bold)
+        header_row = row + 1
+        _append(ws, list(data.columns), write_only, font=bold)
+        for values in data.itertuples(index=False, name=None):
+            _append(ws, [_plain(v) for v in values], write_only)
+        used = 2 + n_rows
+        pad = max(used, _CHART_ROWS) - used + 1
+        for _ in range(pad):
+            _append(ws, [], write_only)
+
+        chart = BarChart()
+        chart.type = "col" if block.kind != "bar" else "bar"
+        if block.kind == "stacked":
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        else:
+            chart.grouping = "clustered"
+        chart.title = block.title
+        chart.y_axis.title = block.y_title or None
+        chart.x_axis.title = block.x_title or None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.width, chart.height = 18, 8.5
+        if n_rows and n_cols > 1:
+            values = Reference(ws, min_col=2, max_col=n_cols, min_row=header_row, max_row=header_row + n_rows)
+            chart.add_data(values, titles_from_data=True)
+            cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + n_rows)
+            if data.iloc[:, 0].map(lambda v: isinstance(v, str)).any():
+                for series in chart.series:
+                    series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
+            else:
+                chart.set_categories(cats)
+        if block.kind == "bar":
+            chart.legend = None
+        ws.add_chart(chart, f"{get_column_letter(max(n_cols, 2) + 2)}{row}")
+        row += used + pad
+    if before is not None and before in wb.sheetnames:
+        offset = wb.sheetnames.index(before) - wb.sheetnames.index(title)
+        wb.move_sheet(title, offset)
+    return ws
+
+
+def _append(ws, values: list, write_only: bool, font=None) -> None:
+    if font is None:
+        ws.append(values)
+        return
+    if write_only:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells = []
+        for v in values:
+            cell = WriteOnlyCell(ws, value=v)
+            cell.font = font
+            cells.append(cell)
+        ws.append(cells)
+    else:
+        ws.append(values)
+        # only the cells just appended: ws[row] would add styled blank cells up to the sheet's widest row
+        for col in range(1, len(values) + 1):
+            ws.cell(row=ws._current_row, column=col).font = font
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+# ------------------------------------------------------------------ PNG
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ChartsUnavailable("PNG charts need matplotlib: pip install 'trust-planner[plots]'") from None
+    return plt
+
+
+def export_pngs(blocks: list[ChartBlock], directory: str | Path, prefix: str) -> list[Path]:
+    """One PNG per chart block in `directory`, named `<prefix>-<chart title>.png`."""
+    plt = _pyplot()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for block in blocks:
+        data = block.data.set_index(block.data.columns[0])
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig.subplots_adjust(left=0.2 if block.kind == "bar" else 0.1, right=0.97, top=0.9,
+                            bottom=0.25 if block.kind == "clustered" else 0.14)
+        try:
+            if block.kind == "bar":
+                data.iloc[:, 0].plot.barh(ax=ax, color="#1F4E78")
+                ax.invert_yaxis()
+                ax.set_xlabel(block.y_title)
+                ax.set_ylabel("")
+            else:
+                text = any(isinstance(v, str) for v in data.index)
+                data.plot.bar(ax=ax, stacked=block.kind == "stacked", rot=35 if text else 0)
+                if text:
+                    for label in ax.get_xticklabels():
+                        label.set_horizontalalignment("right")
+                ax.set_ylabel(block.y_title)
+                ax.set_xlabel(block.x_title)
+                ax.legend(fontsize="small", frameon=False)
+            ax.set_title(block.title)
+            ax.grid(axis="y" if block.kind != "bar" else "x", alpha=0.3)
+            path = directory / f"{_slug(prefix)}-{_slug(block.title)}.png"
+            fig.savefig(path, dpi=100)
+            written.append(path)
+        finally:
+            plt.close(fig)
+    return written
+
+
+def export_plan_pngs(plan, directory: str | Path) -> list[Path]:
+    """The plan charts of a :class:`~planner.plans.saved_plan.SavedPlan` as PNG files."""
+    return export_pngs(plan_chart_blocks(plan.tables, plan.dataset, plan.costs), directory, plan.name)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "chart"

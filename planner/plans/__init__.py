@@ -1,0 +1,1 @@
+"""Saved plans: reading a plan back, comparing plans, and the independent audit (`check`)."""

@@ -1,0 +1,214 @@
+"""Every cost component, the scenario costs, CVaR and the objective, recomputed from the
+plan's decisions (SPEC: model semantics; docs/decisions.md).
+
+First stage (the same in every scenario; one-off costs fall in first_year, df = 1):
+
+- qualification = Σ Suppliers.qualification_cost over suppliers with a contracted offer
+- contracts = Σ Offers.contract_cost over contracted offers
+- arrangement_fees = Σ Financing.arrangement_fee over sources drawn at all
+- fixed_opex = Σ_{f,y} df(y) × fixed_opex_per_module × producing(f, y)
+- capex (no Financing sheet) = Σ_{f,y} df(y) × capex_per_module × started(f, y) × share(f, y)
+- financing = Σ draw × PV(source, y) × share(f, y), PV the present value at the discount rate
+  of the repayments of one unit drawn in y: an annuity at annual_rate over tenor_years from
+  y+1 (tenor 0: df(y); budget: rate 0, tenor 0; grant: 0)
+
+Second stage, per scenario s (yearly costs × df(y)):
+
+- purchases_ex_works = Σ q × unit_cost × pf;  tariffs = Σ q × unit_cost × pf × tariff;
+  freight = Σ q × freight_cost
+- production = Σ x × Facilities.unit_cost;  pli_subsidy = -Σ x × pli_subsidy
+- holding = Σ closing stock × holding_cost;  shortage = Σ shortage × penalty
+- carbon = carbon_price × (Σ q × offer tCO2e + Σ x × facility tCO2e)
+
+Scenario cost c_s = first stage + second stage of s. Components in the plan are expected
+values (Σ_s p_s × ...). ``CVaR_α = min_η η + 1/(1-α) Σ_s p_s max(0, c_s - η)`` (the minimum
+lies at one of the c_s); cost ``cvar`` = cvar_weight × CVaR; objective = Σ components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.plans.audit.data import AuditData
+from planner.plans.audit.domestic import capex_by_build
+from planner.plans.audit.findings import Finding, Tolerance, num
+
+SECOND_STAGE = ("purchases_ex_works", "tariffs", "freight", "production", "pli_subsidy", "holding", "shortage",
+                "carbon")
+ORDER = ("qualification", "contracts", "arrangement_fees", "purchases_ex_works", "tariffs", "freight", "production",
+         "pli_subsidy", "fixed_opex", "capex", "financing", "holding", "shortage", "carbon", "cvar")
+
+
+@dataclass
+class Recomputation:
+    """Costs recomputed from a plan's decisions and inputs."""
+
+    #: Expected discounted cost per component (the plan's ``cost.<name>``), ``cvar`` weighted.
+    components: dict[str, float]
+    #: First-stage components (the same in every scenario).
+    first_stage: dict[str, float]
+    #: Second-stage components per scenario (rows: scenario).
+    second_stage: pd.DataFrame
+    #: Total discounted cost of each scenario, c_s.
+    scenario_costs: pd.Series
+    probabilities: pd.Series
+    alpha: float
+    #: CVaR at alpha of the scenario cost (unweighted).
+    cvar: float
+    #: Σ_s p_s c_s.
+    expected_cost: float
+    #: expected_cost + cvar_weight × cvar: the plan's objective.
+    objective: float
+
+
+def cvar(costs, probabilities, alpha: float) -> float:
+    """Rockafellar–Uryasev CVaR: min over η of η + Σ p max(0, c - η) / (1 - α), η among the c."""
+    c = np.asarray(costs, dtype=float)
+    p = np.asarray(probabilities, dtype=float)
+    if c.size == 0:
+        return 0.0
+    return float(min(eta + np.sum(p * np.maximum(0.0, c - eta)) / (1.0 - alpha) for eta in c))
+
+
+def pv_factor(d: AuditData, kind: str, rate: float, tenor: float, year) -> np.ndarray:
+    """Present value at first_year of repaying one unit drawn in `year`."""
+    dfy = d.df(year)
+    if kind == "grant":
+        return np.zeros_like(dfy)
+    rate = 0.0 if kind == "budget" or pd.isna(rate) else float(rate)
+    tenor = 0 if kind == "budget" or pd.isna(tenor) else int(tenor)
+    if tenor <= 0:
+        return dfy
+    payment = rate / (1.0 - (1.0 + rate) ** -tenor) if rate > 0 else 1.0 / tenor
+    annuity = sum((1.0 + d.rate) ** -k for k in range(1, tenor + 1))
+    return dfy * payment * annuity
+
+
+def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
+    tol = Tolerance(1.0)
+    first = {"qualification": 0.0, "contracts": 0.0, "arrangement_fees": 0.0, "fixed_opex": 0.0}
+    contracted = d.contracts.drop_duplicates(["supplier", "material"])
+    known = [k for k in zip(contracted["supplier"], contracted["material"]) if k in d.offers.index]
+    if known:
+        first["contracts"] = float(d.offers.loc[known, "contract_cost"].fillna(0.0).sum())
+        suppliers = sorted({s for s, _ in known})
+        first["qualification"] = float(d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0).sum())
+    if len(d.producing):
+        fac = d.producing.index.get_level_values("facility")
+        years = d.producing.index.get_level_values("year")
+        opex = fac.map(d.facilities["fixed_opex_per_module"]).to_numpy(float)
+        first["fixed_opex"] = float(np.sum(d.df(years) * np.nan_to_num(opex) * d.producing.to_numpy(float)))
+    capex = capex_by_build(d)
+    if d.has_financing:
+        draws = d.draws[d.draws["source"].isin(d.financing.index) & d.draws["facility"].isin(d.facilities.index)]
+        total = 0.0
+        for source, rows in draws.groupby("source"):
+            s = d.financing.loc[source]
+            pv = pv_factor(d, s["kind"], s["annual_rate"], s["tenor_years"], rows["year"].to_numpy(float))
+            share = d.lifetime_share(rows["facility"], rows["year"])
+            total += float(np.sum(rows["draw"].to_numpy(float) * pv * share))
+        first["financing"] = total
+        used = d.draws.groupby("source")["draw"].sum()
+        used = used[used > tol(0)]
+        first["arrangement_fees"] = float(d.financing["arrangement_fee"].reindex(used.index).fillna(0.0).sum())
+    else:
+        fac = capex.index.get_level_values("facility").to_series()
+        years = capex.index.get_level_values("year").to_series()
+        share = d.lifetime_share(fac, years) if len(capex) else np.zeros(0)
+        first["capex"] = float(np.sum(capex.to_numpy(float) * d.df(years.to_numpy(float)) * share))
+
+    second = _second_stage(d, flows)
+    first_total = sum(first.values())
+    scenario_costs = first_total + second.sum(axis=1)
+    probs = d.probs.reindex(scenario_costs.index).fillna(0.0)
+    expected_second = second.mul(probs, axis=0).sum()
+    components = dict(first) | {k: float(expected_second[k]) for k in SECOND_STAGE}
+    value = cvar(scenario_costs.to_numpy(float), probs.to_numpy(float), d.alpha)
+    components["cvar"] = d.cvar_weight * value
+    components = {k: components[k] for k in ORDER if k in components}
+    expected_cost = float(first_total + expected_second.sum())
+    return Recomputation(components=components, first_stage=first, second_stage=second,
+                         scenario_costs=scenario_costs, probabilities=probs, alpha=d.alpha, cvar=value,
+                         expected_cost=expected_cost, objective=expected_cost + d.cvar_weight * value)
+
+
+def _second_stage(d: AuditData, flows: pd.DataFrame) -> pd.DataFrame:
+    scenarios = list(d.probs.index)
+    out = pd.DataFrame(0.0, index=pd.Index(scenarios, name="scenario"), columns=list(SECOND_STAGE))
+    src = d.sourcing
+    keys = pd.MultiIndex.from_frame(src[["supplier", "material"]]) if len(src) else None
+    if keys is not None:
+        src = src[keys.isin(d.offers.index)]
+    if len(src):
+        o = d.offers.reindex(pd.MultiIndex.from_frame(src[["supplier", "material"]]))
+        _, pf = d.factors(src)
+        q = src["quantity"].to_numpy(float)
+        dfy = d.df(src["year"].to_numpy(float))
+        unit = o["unit_cost"].to_numpy(float) * pf
+        parts = pd.DataFrame({
+            "scenario": src["scenario"].to_numpy(object),
+            "purchases_ex_works": q * unit * dfy,
+            "tariffs": q * unit * o["tariff"].to_numpy(float) * dfy,
+            "freight": q * o["freight_cost"].to_numpy(float) * dfy,
+            "carbon": d.carbon_price * q * o["carbon_intensity"].to_numpy(float) * dfy,
+        }).groupby("scenario").sum()
+        out = out.add(parts.reindex(index=out.index, columns=out.columns, fill_value=0.0), fill_value=0.0)
+    prod = d.production[d.production["facility"].isin(d.facilities.index)]
+    if len(prod):
+        fac = d.facilities
+        x = prod["quantity"].to_numpy(float)
+        dfy = d.df(prod["year"].to_numpy(float))
+        parts = pd.DataFrame({
+            "scenario": prod["scenario"].to_numpy(object),
+            "production": x * prod["facility"].map(fac["unit_cost"]).fillna(0.0).to_numpy(float) * dfy,
+            "pli_subsidy": -x * prod["facility"].map(fac["pli_subsidy"]).fillna(0.0).to_numpy(float) * dfy,
+            "carbon": d.carbon_price * x * prod["facility"].map(fac["carbon_intensity"]).fillna(0.0)
+            .to_numpy(float) * dfy,
+        }).groupby("scenario").sum()
+        out = out.add(parts.reindex(index=out.index, columns=out.columns, fill_value=0.0), fill_value=0.0)
+    mats = flows.index.get_level_values("material")
+    dfy = d.df(flows.index.get_level_values("year").to_numpy(float))
+    holding = d.plan.dataset["Materials"].drop_duplicates("material").set_index("material")["holding_cost"]
+    per = pd.DataFrame({
+        "scenario": flows.index.get_level_values("scenario"),
+        "holding": flows["stock"].to_numpy(float) * np.nan_to_num(mats.map(holding).to_numpy(float)) * dfy,
+        "shortage": flows["shortage"].to_numpy(float) * mats.map(d.penalty).to_numpy(float) * dfy,
+    }).groupby("scenario").sum()
+    out = out.add(per.reindex(index=out.index, columns=out.columns, fill_value=0.0), fill_value=0.0)
+    return out.fillna(0.0)
+
+
+def check_costs(d: AuditData, r: Recomputation) -> list[Finding]:
+    """The Summary's objective and cost.<name> rows against the recomputation."""
+    out: list[Finding] = []
+    stated = d.plan.costs
+    magnitude = sum(abs(v) for v in r.components.values()) + abs(d.plan.objective or 0.0)
+    tol = Tolerance(max(1.0, magnitude))
+    for name in list(r.components) + [k for k in stated if k not in r.components]:
+        mine = r.components.get(name, 0.0)
+        theirs = stated.get(name)
+        if theirs is None:
+            if abs(mine) > tol(mine):
+                out.append(Finding("cost", "Summary", f"cost.{name}", f"missing from the Summary; recomputed "
+                                   f"{num(mine)}", expected=mine))
+            continue
+        if abs(theirs - mine) > tol(mine):
+            out.append(Finding("cost", "Summary", f"cost.{name}", f"plan says {num(theirs)}, recomputed from its "
+                               f"decisions and inputs {num(mine)} (difference {num(theirs - mine)})",
+                               found=theirs, expected=mine))
+    objective = d.plan.objective
+    if objective is None:
+        out.append(Finding("objective", "Summary", "objective", "the Summary gives no objective"))
+    else:
+        if abs(objective - r.objective) > tol(r.objective):
+            out.append(Finding("objective", "Summary", "objective", f"plan says {num(objective)}, recomputed "
+                               f"{num(r.objective)} (difference {num(objective - r.objective)})", found=objective,
+                               expected=r.objective))
+        total = sum(stated.values())
+        if stated and abs(total - objective) > tol(objective):
+            out.append(Finding("objective", "Summary", "objective", f"the cost components sum to {num(total)}, not "
+                               f"to the objective {num(objective)}", found=total, expected=objective))
+    return out

@@ -1,0 +1,240 @@
+"""The audit's own reading of a saved plan: parameters from its Input copies, decisions from
+its result sheets, and the derived quantities every check shares (SPEC section 1).
+
+Independent of ``models/``: this is a second implementation of the SPEC's semantics and
+of docs/decisions.md, in pandas, so a plan can be verified without the solver.
+
+Symbols (sheet and column they come from):
+
+- ``df(y) = (1 + Settings.discount_rate)^-(y - first_year)``
+- offer o = (Offers.supplier, Offers.material); its country c(o) = Suppliers.country
+- ``cf(s, o, y)``, ``pf(s, o, y)``: product of Disruptions.capacity_factor / price_factor
+  over the rows matching scenario s, the offer's country, supplier and material, and
+  from_year <= y <= to_year (blank to_year: the last year)
+- ``cap(s, o, y) = cf × (Offers.capacity, else Suppliers.capacity, else unlimited)``;
+  cf = 0 blocks the offer even when both capacities are blank
+- ``producing(f, y) = existing_modules + Σ started(f, y')`` over y' + build_years <= y
+- ``share(f, y) = min(1, max(0, last_year - (y + build_years) + 1) / lifetime_years)``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.plans.audit.findings import Finding, Tolerance
+from planner.plans.saved_plan import SavedPlan
+
+EPS = 1e-9
+DEFAULT_PENALTY = 1_000_000.0
+
+
+@dataclass
+class AuditData:
+    plan: SavedPlan
+    first: int
+    last: int
+    years: list[int]
+    rate: float
+    home: str
+    carbon_price: float
+    alpha: float
+    cvar_weight: float
+    probs: pd.Series
+    materials: list[str]
+    countries: pd.DataFrame
+    suppliers: pd.DataFrame
+    offers: pd.DataFrame
+    facilities: pd.DataFrame
+    recipes: pd.DataFrame
+    financing: pd.DataFrame
+    disruptions: pd.DataFrame
+    demand: pd.Series
+    penalty: pd.Series
+    sourcing: pd.DataFrame
+    contracts: pd.DataFrame
+    started: pd.Series
+    producing: pd.Series
+    production: pd.DataFrame
+    draws: pd.DataFrame
+    stock: pd.Series
+    shortage: pd.Series
+    qty_tol: Tolerance
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def has_financing(self) -> bool:
+        return len(self.financing) > 0
+
+    def df(self, years) -> np.ndarray:
+        years = np.asarray(years, dtype=float)
+        return np.power(1.0 + self.rate, -(years - self.first))
+
+    def factors(self, keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Capacity and price factors for rows with scenario, supplier, material, year (and
+        country: the supplier's)."""
+        n = len(keys)
+        cap = np.ones(n)
+        price = np.ones(n)
+        if n == 0 or self.disruptions.empty:
+            return cap, price
+        scen = keys["scenario"].to_numpy(object)
+        sup = keys["supplier"].to_numpy(object)
+        mat = keys["material"].to_numpy(object)
+        country = keys["supplier"].map(self.suppliers["country"]).fillna("").to_numpy(object)
+        year = keys["year"].to_numpy(float)
+        for row in self.disruptions.itertuples(index=False):
+            mask = scen == row.scenario
+            if row.country:
+                mask &= country == row.country
+            if row.supplier:
+                mask &= sup == row.supplier
+            if row.material:
+                mask &= mat == row.material
+            start = row.from_year if not pd.isna(row.from_year) else self.first
+            end = row.to_year if not pd.isna(row.to_year) else self.last
+            mask &= (year >= start) & (year <= end)
+            cap = np.where(mask, cap * row.capacity_factor, cap)
+            price = np.where(mask, price * row.price_factor, price)
+        return cap, price
+
+    def lifetime_share(self, facility: pd.Series, year: pd.Series) -> np.ndarray:
+        fac = self.facilities
+        build = facility.map(fac["build_years"]).to_numpy(float)
+        life = facility.map(fac["lifetime_years"]).to_numpy(float)
+        inside = np.maximum(0.0, self.last - (year.to_numpy(float) + build) + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.minimum(1.0, inside / life)
+        return np.nan_to_num(share, nan=0.0)
+
+    def grid(self) -> pd.MultiIndex:
+        """Every (scenario, year, material)."""
+        return pd.MultiIndex.from_product([list(self.probs.index), self.years, self.materials],
+                                          names=["scenario", "year", "material"])
+
+
+def load(plan: SavedPlan) -> AuditData:
+    ds = plan.dataset
+    s = ds.settings
+    first = int(s["first_year"])
+    years = list(range(first, first + int(s["years"])))
+    last = years[-1]
+    home = str(s["home_country"])
+    findings: list[Finding] = []
+
+    scen = ds["Scenarios"]
+    probs = pd.Series(scen["probability"].to_numpy(float), index=scen["scenario"].astype(str))
+    probs = probs.groupby(level=0, sort=False).sum()
+    materials = list(dict.fromkeys(ds["Materials"]["material"].astype(str)))
+
+    countries = ds["Countries"].drop_duplicates("country").set_index("country")
+    suppliers = ds["Suppliers"].drop_duplicates("supplier").set_index("supplier")
+    offers = _offers(ds["Offers"], suppliers, countries, home)
+    facilities = ds["Facilities"].drop_duplicates("facility").set_index("facility")
+    recipes = (ds["Recipes"].groupby(["facility", "input_material"], as_index=False)["quantity_per_unit"].sum())
+    financing = ds["Financing"].drop_duplicates("source").set_index("source")
+    disruptions = ds["Disruptions"].copy()
+    for col in ("country", "supplier", "material", "scenario"):
+        disruptions[col] = disruptions[col].fillna("").astype(str)
+
+    dem = ds["Demand"]
+    dem = dem[dem["year"].notna()]
+    demand = dem.assign(year=dem["year"].astype("int64")).groupby(["material", "year"])["quantity"].sum()
+    penalty = _penalties(ds, offers, facilities, materials)
+
+    t = plan.tables
+    sourcing = t["Sourcing"][["scenario", "year", "material", "supplier", "country", "quantity", "landed_unit_cost",
+                              "cost"]].copy()
+    sourcing["quantity"] = sourcing["quantity"].fillna(0.0)
+    contracts = t["Contracts"][["supplier", "material", "country", "qualification_cost", "contract_cost"]].copy()
+
+    builds = t["Builds"]
+    started = builds.assign(modules_started=builds["modules_started"].fillna(0.0)) \
+        .groupby(["facility", "year"])["modules_started"].sum()
+    producing = _producing(facilities, started, years)
+
+    production = t["Production"][["scenario", "year", "facility", "material", "quantity", "utilisation"]].copy()
+    production["quantity"] = production["quantity"].fillna(0.0)
+    production["output"] = production["facility"].map(facilities["material"]).fillna("")
+
+    draws = t["Financing"][["source", "facility", "year", "draw", "pv_cost"]].copy()
+    draws["draw"] = draws["draw"].fillna(0.0)
+
+    stock = t["Stock"].groupby(["scenario", "year", "material"])["closing_stock"].sum(min_count=1).fillna(0.0)
+    shortage = t["Shortages"].groupby(["scenario", "year", "material"])["quantity"].sum(min_count=1).fillna(0.0)
+
+    magnitudes = [1.0, _absmax(demand), _absmax(sourcing["quantity"]), _absmax(production["quantity"]),
+                  _absmax(stock), _absmax(shortage), _absmax(ds["Materials"]["initial_stock"])]
+    return AuditData(
+        plan=plan, first=first, last=last, years=years, rate=float(s.get("discount_rate") or 0.0), home=home,
+        carbon_price=float(s.get("carbon_price") or 0.0), alpha=float(s.get("cvar_alpha") or 0.0),
+        cvar_weight=float(s.get("cvar_weight") or 0.0), probs=probs, materials=materials, countries=countries,
+        suppliers=suppliers, offers=offers, facilities=facilities, recipes=recipes, financing=financing,
+        disruptions=disruptions, demand=demand, penalty=penalty, sourcing=sourcing, contracts=contracts,
+        started=started, producing=producing, production=production, draws=draws, stock=stock,
+        shortage=shortage, qty_tol=Tolerance(max(magnitudes)), findings=findings,
+    )
+
+
+def _absmax(values) -> float:
+    arr = np.abs(np.asarray(values, dtype=float))
+    arr = arr[np.isfinite(arr)]
+    return float(arr.max()) if arr.size else 0.0
+
+
+def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFrame, home: str) -> pd.DataFrame:
+    o = offers.drop_duplicates(["supplier", "material"]).copy()
+    o["country"] = o["supplier"].map(suppliers["country"]).fillna("")
+    o["supplier_capacity"] = o["supplier"].map(suppliers["capacity"])
+    o["qualification_cost"] = o["supplier"].map(suppliers["qualification_cost"]).fillna(0.0)
+    o["green"] = o["supplier"].map(suppliers["green_certified"]).fillna(False).astype(bool)
+    supplier_risk = o["supplier"].map(suppliers["risk"]).fillna(0.0)
+    country_risk = o["country"].map(countries["risk"]).fillna(0.0)
+    o["eff_risk"] = 1.0 - (1.0 - country_risk) * (1.0 - supplier_risk)
+    o["tariff"] = o["country"].map(countries["tariff"]).fillna(0.0)
+    o["sanctioned"] = o["country"].map(countries["sanctioned"]).fillna(False).astype(bool)
+    o["allied"] = o["country"].map(countries["allied"]).fillna(False).astype(bool) | (o["country"] == home)
+    o["base_cap"] = o["capacity"].where(o["capacity"].notna(), o["supplier_capacity"])
+    o["base_landed"] = o["unit_cost"] * (1.0 + o["tariff"]) + o["freight_cost"]
+    return o.set_index(["supplier", "material"])
+
+
+def _penalties(ds, offers: pd.DataFrame, facilities: pd.DataFrame, materials: list[str]) -> pd.Series:
+    """Shortage penalty per material (docs/decisions.md: default shortage penalty): the
+    material's, else the Settings value, else 10 × the highest base landed cost among all its
+    offers (sanctioned ones too) if positive, else 10 × the highest unit cost of facilities
+    producing it if positive, else 1,000,000."""
+    mats = ds["Materials"].drop_duplicates("material").set_index("material")
+    setting = ds.settings.get("shortage_penalty")
+    landed = offers["base_landed"].groupby(level="material").max() if len(offers) else pd.Series(dtype=float)
+    fac_cost = facilities.groupby("material")["unit_cost"].max() if len(facilities) else pd.Series(dtype=float)
+    out = {}
+    for m in materials:
+        own = mats["shortage_penalty"].get(m, np.nan)
+        if not pd.isna(own):
+            out[m] = float(own)
+        elif setting is not None and not pd.isna(setting):
+            out[m] = float(setting)
+        elif m in landed.index and landed[m] > 0:
+            out[m] = 10.0 * float(landed[m])
+        elif m in fac_cost.index and fac_cost[m] > 0:
+            out[m] = 10.0 * float(fac_cost[m])
+        else:
+            out[m] = DEFAULT_PENALTY
+    return pd.Series(out, dtype=float)
+
+
+def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int]) -> pd.Series:
+    """Modules producing per (facility, year): existing + started at least build_years before."""
+    rows = {}
+    for f, fac in facilities.iterrows():
+        existing = 0.0 if pd.isna(fac["existing_modules"]) else float(fac["existing_modules"])
+        build = 0 if pd.isna(fac["build_years"]) else int(fac["build_years"])
+        starts = started.loc[f] if f in started.index.get_level_values(0) else pd.Series(dtype=float)
+        for y in years:
+            rows[(f, y)] = existing + float(starts[starts.index <= y - build].sum())
+    index = pd.MultiIndex.from_tuples(list(rows), names=["facility", "year"]) if rows else \
+        pd.MultiIndex.from_tuples([], names=["facility", "year"])
+    return pd.Series(list(rows.values()), index=index, dtype=float)

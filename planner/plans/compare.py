@@ -1,0 +1,488 @@
+"""Compare any number of saved plans, side by side.
+
+Each plan is named by its file stem (made unique with its folder if two stems are equal).
+The comparison holds:
+
+- Summary: one row per metric (status, objective, gap, each cost component, expected
+  cost and CVaR, expected shortage, average risk, top-country, green and domestic shares,
+  counts of decisions, then the same per material, then provenance), one column per plan,
+  and for exactly two plans a column ``delta (B − A)``
+- Purchases (by material and country over the horizon) and Purchases by year, expected over
+  scenarios; Contracts; Builds; Financing: side by side, with the delta for two plans
+- Input differences: every input cell that differs between the plans' Input copies, by
+  sheet and key (the manifest key; the row position for sheets without one)
+- Plans: where each plan came from; warnings when plans come from different planner
+  versions or different inputs
+
+Figures are recomputed from each plan's decisions and inputs (planner.plans.audit), so plans
+written by any planner version compare on the same definitions.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.schema import manifest
+from planner.plans.audit import balance
+from planner.plans.audit.costs import ORDER, recompute
+from planner.plans.audit.data import load
+from planner.plans.audit.policies import supply_terms
+from planner.plans.saved_plan import SavedPlan
+
+DELTA = "delta (B − A)"
+#: Metrics shown as shares (0..1) and money, for display.
+SHARE_METRICS = ("gap", "avg_risk", "top_country_share_max", "green_share", "domestic_share")
+NO_ROW = "(no row)"
+NO_SHEET = "(no sheet)"
+NO_COLUMN = "(no column)"
+#: Metric holding the reason a plan's figures could not be recomputed (invalid inputs).
+RECOMPUTE_ERROR = "not_recomputed"
+
+
+@dataclass
+class Comparison:
+    names: list[str]
+    plans: list[SavedPlan]
+    summary: pd.DataFrame
+    purchases: pd.DataFrame
+    purchases_by_year: pd.DataFrame
+    contracts: pd.DataFrame
+    builds: pd.DataFrame
+    financing: pd.DataFrame
+    inputs: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def two(self) -> bool:
+        return len(self.names) == 2
+
+
+def plan_names(plans: Sequence[SavedPlan]) -> list[str]:
+    """File stems, made unique with the parent folder (then a number) when they clash."""
+    stems = [p.name for p in plans]
+    names = [p.name if stems.count(p.name) == 1 else f"{p.path.parent.name}/{p.name}" for p in plans]
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if names.count(name) == 1 else f"{name} #{seen[name]}")
+    return out
+
+
+def compare_plans(plans: Sequence[SavedPlan]) -> Comparison:
+    if len(plans) < 2:
+        raise ValueError("compare needs at least two plans")
+    plans = list(plans)
+    names = plan_names(plans)
+    metrics = [plan_metrics(p) for p in plans]
+    summary = _side_by_side_metrics(metrics, names)
+    return Comparison(
+        names=names, plans=plans, summary=summary,
+        purchases=_side_by_side(plans, names, _purchases, ["material", "country"]),
+        purchases_by_year=_side_by_side(plans, names, _purchases_by_year, ["material", "country", "year"]),
+        contracts=_contracts(plans, names),
+        builds=_side_by_side(plans, names, _builds, ["facility", "year"]),
+        financing=_side_by_side(plans, names, _draws, ["source", "facility", "year"]),
+        inputs=input_differences(plans, names),
+        warnings=_warnings(plans, names, metrics),
+    )
+
+
+# ------------------------------------------------------------------ metrics
+
+
+def plan_metrics(plan: SavedPlan) -> dict[str, Any]:
+    """The Summary metrics of one plan, recomputed from its decisions and inputs."""
+    s = plan.summary
+    out: dict[str, Any] = {
+        "status": s.get("status"),
+        "objective": plan.objective,
+        "best_bound": _num(s.get("best_bound")),
+        "gap": _num(s.get("gap")),
+        "solve_seconds": _num(s.get("solve_seconds")),
+    }
+    costs = plan.costs
+    for name in list(ORDER) + [k for k in costs if k not in ORDER]:
+        if name in costs:
+            out[f"cost.{name}"] = costs[name]
+    try:
+        out.update(_derived_metrics(plan))
+    except Exception as exc:  # noqa: BLE001 - a plan with invalid inputs still compares on its Summary
+        out[RECOMPUTE_ERROR] = f"{type(exc).__name__}: {exc}"
+    for key in ("input_file", "input_sha256", "planner_version", "solver.name", "solver.version",
+                "solver.pyomo_version", "solver.options", "created_at"):
+        if key in s:
+            out[key] = s[key]
+    return out
+
+
+def _derived_metrics(plan: SavedPlan) -> dict[str, Any]:
+    """Metrics recomputed from the plan's decisions and inputs (planner.plans.audit)."""
+    out: dict[str, Any] = {}
+    d = load(plan)
+    flows = balance.flows(d)
+    r = recompute(d, flows)
+    out["expected_cost"] = r.expected_cost
+    out["cvar_alpha"] = r.alpha
+    out["cvar"] = r.cvar
+    prob = d.probs.reindex(flows.index.get_level_values("scenario")).fillna(0.0).to_numpy(float)
+    terms = supply_terms(d, flows.index)
+    w = pd.DataFrame({
+        "supply": (flows["purchases"] + flows["production"]).to_numpy(float) * prob,
+        "production": flows["production"].to_numpy(float) * prob,
+        "demand": flows["demand"].to_numpy(float) * prob,
+        "shortage": flows["shortage"].to_numpy(float) * prob,
+        "risk": terms["risk"] * prob,
+        "green": terms["green"] * prob,
+    }, index=flows.index)
+    per = w.groupby(level="material").sum()
+    total = per.sum()
+    top = _top_country(d)
+    out["expected_shortage"] = float(total["shortage"])
+    out["avg_risk"] = _ratio(total["risk"], total["supply"])
+    out["top_country_share_max"] = max((v[1] for v in top.values()), default=0.0)
+    out["green_share"] = _ratio(total["green"], total["supply"])
+    out["domestic_share"] = _ratio(per.loc[per["demand"] > 0, "production"].sum(), total["demand"])
+    out["contracted_offers"] = int(len(d.contracts.drop_duplicates(["supplier", "material"])))
+    out["modules_started"] = float(d.started.sum()) if len(d.started) else 0.0
+    out["financing_drawn"] = float(d.draws["draw"].sum()) if len(d.draws) else 0.0
+    for m in d.materials:
+        if m not in per.index:
+            continue
+        row = per.loc[m]
+        country, share = top.get(m, ("", 0.0))
+        out[f"top_country.{m}"] = country
+        out[f"top_country_share.{m}"] = share
+        out[f"domestic_share.{m}"] = _ratio(row["production"], row["demand"])
+        out[f"green_share.{m}"] = _ratio(row["green"], row["supply"])
+        out[f"avg_risk.{m}"] = _ratio(row["risk"], row["supply"])
+        out[f"expected_shortage.{m}"] = float(row["shortage"])
+    return out
+
+
+def _top_country(d) -> dict[str, tuple[str, float]]:
+    """Per material: the foreign country with most expected purchases, and its share of
+    expected total supply over the horizon."""
+    src = d.sourcing
+    if src.empty:
+        return {}
+    country = src["supplier"].map(d.suppliers["country"]).fillna(src["country"])
+    w = src["quantity"] * src["scenario"].map(d.probs).fillna(0.0)
+    frame = pd.DataFrame({"material": src["material"], "country": country, "w": w})
+    frame = frame[frame["country"] != d.home]
+    prod = d.production
+    supply = (frame.groupby("material")["w"].sum()
+              .add((prod["quantity"] * prod["scenario"].map(d.probs).fillna(0.0)).groupby(prod["output"]).sum(),
+                   fill_value=0.0)) if len(prod) else frame.groupby("material")["w"].sum()
+    by = frame.groupby(["material", "country"])["w"].sum()
+    out = {}
+    for m in by.index.get_level_values(0).unique():
+        series = by.loc[m]
+        out[m] = (str(series.idxmax()), _ratio(series.max(), supply.get(m, 0.0)))
+    return out
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a) / float(b) if b and abs(b) > 1e-12 else float("nan")
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
+    keys: list[str] = []
+    for m in metrics:
+        keys += [k for k in m if k not in keys]
+    # overall metrics first, then per material, then provenance (each in first-seen order)
+    provenance = [k for k in keys if k in ("input_file", "input_sha256", "planner_version", "created_at")
+                  or k.startswith("solver.")]
+    per_material = [k for k in keys if "." in k and not k.startswith(("cost.", "solver.")) and k not in provenance]
+    overall = [k for k in keys if k not in provenance and k not in per_material]
+    rows = []
+    for key in overall + per_material + provenance:
+        values = [m.get(key) for m in metrics]
+        row = {"metric": key} | dict(zip(names, values))
+        if len(names) == 2:
+            row[DELTA] = delta(values[0], values[1])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["metric"] + names + ([DELTA] if len(names) == 2 else []))
+
+
+def delta(a: Any, b: Any) -> Any:
+    """B − A for numbers; for text: blank when equal, else "changed"."""
+    if _is_number(a) and _is_number(b):
+        a, b = float(a), float(b)
+        if math.isnan(a) or math.isnan(b):
+            return None
+        diff = b - a
+        return 0.0 if abs(diff) <= 1e-12 * (1 + max(abs(a), abs(b))) else diff
+    if _blank(a) and _blank(b):
+        return None
+    if _is_number(a) or _is_number(b):
+        return None if (_blank(a) or _blank(b)) else "changed"
+    return None if a == b else "changed"
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, numbers.Number) and not isinstance(v, bool)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+# ------------------------------------------------------------------ decisions side by side
+
+
+def _expected(plan: SavedPlan, table: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
+    prob = plan.probabilities.groupby(level=0).sum()
+    if table.empty:
+        return pd.Series(dtype=float)
+    w = table[value].fillna(0.0) * table["scenario"].map(prob).fillna(0.0)
+    return w.groupby([table[k] for k in keys]).sum()
+
+
+def _purchases(plan: SavedPlan) -> pd.Series:
+    return _expected(plan, plan.tables["Sourcing"], ["material", "country"], "quantity")
+
+
+def _purchases_by_year(plan: SavedPlan) -> pd.Series:
+    return _expected(plan, plan.tables["Sourcing"], ["material", "country", "year"], "quantity")
+
+
+def _builds(plan: SavedPlan) -> pd.Series:
+    b = plan.tables["Builds"]
+    b = b[b["modules_started"].fillna(0) != 0]
+    return b.groupby(["facility", "year"])["modules_started"].sum() if len(b) else pd.Series(dtype=float)
+
+
+def _draws(plan: SavedPlan) -> pd.Series:
+    f = plan.tables["Financing"]
+    return f.groupby(["source", "facility", "year"])["draw"].sum() if len(f) else pd.Series(dtype=float)
+
+
+def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
+    series = [getter(p) for p in plans]
+    columns = keys + names + ([DELTA] if len(names) == 2 else [])
+    nonempty = [s for s in series if len(s)]
+    if not nonempty:
+        return pd.DataFrame(columns=columns)
+    index = nonempty[0].index
+    for s in nonempty[1:]:
+        index = index.union(s.index)
+    frame = pd.DataFrame({n: (s.reindex(index) if len(s) else pd.Series(np.nan, index=index)).fillna(0.0)
+                          for n, s in zip(names, series)}, index=index)
+    frame.index.names = keys
+    if len(names) == 2:
+        diff = frame[names[1]] - frame[names[0]]
+        noise = diff.abs() <= 1e-9 * (1 + np.maximum(frame[names[0]].abs(), frame[names[1]].abs()))
+        frame[DELTA] = diff.where(~noise, 0.0)
+    frame = frame.reset_index()
+    return frame.sort_values(keys, ignore_index=True)[columns]
+
+
+def _contracts(plans, names) -> pd.DataFrame:
+    sets = [set(zip(p.tables["Contracts"]["supplier"], p.tables["Contracts"]["material"])) for p in plans]
+    keys = sorted(set().union(*sets))
+    rows = []
+    for sup, mat in keys:
+        row = {"supplier": sup, "material": mat} | {n: ("yes" if (sup, mat) in s else "") for n, s in zip(names, sets)}
+        if len(names) == 2:
+            a, b = ((sup, mat) in sets[0]), ((sup, mat) in sets[1])
+            row[DELTA] = "" if a == b else ("added" if b else "dropped")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["supplier", "material"] + names + ([DELTA] if len(names) == 2 else []))
+
+
+# ------------------------------------------------------------------ input differences
+
+
+def input_differences(plans: Sequence[SavedPlan], names: list[str]) -> pd.DataFrame:
+    """Every input cell that differs between the plans' Input copies: sheet, key, column,
+    then each plan's value ("(no row)", "(no sheet)", "(no column)" where it has none)."""
+    order = [s.name for s in manifest.SHEETS]
+    sheets: list[str] = [n for n in order if any(n in p.inputs for p in plans)]
+    sheets += sorted({n for p in plans for n in p.inputs} - set(sheets))
+    rows = []
+    for sheet in sheets:
+        frames = [p.inputs.get(sheet) for p in plans]
+        rows += _sheet_differences(sheet, frames, names)
+    return pd.DataFrame(rows, columns=["sheet", "key", "column"] + names)
+
+
+def _sheet_differences(sheet: str, frames: list[pd.DataFrame | None], names: list[str]) -> list[dict]:
+    key_cols = _key_columns(sheet, frames)
+    columns: list[str] = []
+    for f in frames:
+        if f is not None:
+            columns += [c for c in f.columns if c != "excel_row" and c not in columns]
+    records = [_records(f, key_cols) if f is not None else None for f in frames]
+    keys: dict[tuple, None] = {}
+    for rec in records:
+        if rec is not None:
+            keys.update(dict.fromkeys(rec))
+    out = []
+    for key in keys:
+        label = ", ".join(f"{c}={v}" for c, v in zip(key_cols, key)) if key_cols else f"row {key[0] + 2}"
+        for col in columns:
+            if key_cols and col in key_cols:
+                continue
+            values = []
+            for f, rec in zip(frames, records):
+                if rec is None:
+                    values.append(NO_SHEET)
+                elif key not in rec:
+                    values.append(NO_ROW)
+                elif col not in f.columns:
+                    values.append(NO_COLUMN)
+                else:
+                    values.append(rec[key][col])
+            if not _all_equal(values):
+                out.append({"sheet": sheet, "key": label, "column": col} | dict(zip(names, values)))
+    return out
+
+
+def _key_columns(sheet: str, frames: list[pd.DataFrame | None]) -> list[str]:
+    """The manifest key when every copy has it and it is unique in each; else none (row position)."""
+    if sheet not in manifest.SHEETS_BY_NAME:
+        return []
+    key = list(manifest.sheet(sheet).key)
+    if not key:
+        return []
+    for f in frames:
+        if f is None:
+            continue
+        if any(k not in f.columns for k in key):
+            return []
+        if f.duplicated(key).any():
+            return []
+    return key
+
+
+def _records(frame: pd.DataFrame, key_cols: list[str]) -> dict[tuple, dict[str, Any]]:
+    out: dict[tuple, dict[str, Any]] = {}
+    for pos, row in enumerate(frame.to_dict("records")):
+        row = {k: _normal(v) for k, v in row.items() if k != "excel_row"}
+        key = tuple(_key_text(row[k]) for k in key_cols) if key_cols else (pos,)
+        out[key] = row
+    return out
+
+
+def _key_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normal(value: Any) -> Any:
+    """Blank -> None; numbers as float (2026 == 2026.0); text stripped; bools kept."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Number):
+        value = float(value)
+        return None if math.isnan(value) else value
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _all_equal(values: list[Any]) -> bool:
+    first = values[0]
+    return all(_same(first, v) for v in values[1:])
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+# ------------------------------------------------------------------ warnings and output
+
+
+def _warnings(plans: Sequence[SavedPlan], names: list[str], metrics: list[dict[str, Any]]) -> list[str]:
+    out = []
+    versions = {n: str(p.summary.get("planner_version") or "?") for n, p in zip(names, plans)}
+    if len(set(versions.values())) > 1:
+        out.append("plans come from different planner versions: "
+                   + ", ".join(f"{n} {v}" for n, v in versions.items()))
+    shas = {n: str(p.summary.get("input_sha256") or "") for n, p in zip(names, plans)}
+    if len(set(shas.values())) > 1:
+        out.append("plans come from different inputs (input SHA-256): "
+                   + ", ".join(f"{n} {v[:12] or '?'}" for n, v in shas.items()))
+    currencies = {n: str(p.dataset.settings.get("currency") or "") for n, p in zip(names, plans)}
+    if len(set(currencies.values())) > 1:
+        out.append("plans are in different currencies: " + ", ".join(f"{n} {c}" for n, c in currencies.items()))
+    for n, p, m in zip(names, plans, metrics):
+        if RECOMPUTE_ERROR in m:
+            out.append(f"{n}: figures from its decisions could not be recomputed ({m[RECOMPUTE_ERROR]}); run "
+                       f"`trust-planner check` on it")
+    for n, p in zip(names, plans):
+        if str(p.summary.get("status", "")) != "optimal":
+            out.append(f"{n} is not proven optimal ({p.summary.get('status')}; gap {p.summary.get('gap')})")
+    return out
+
+
+def plans_table(comparison: Comparison) -> pd.DataFrame:
+    rows = []
+    for n, p in zip(comparison.names, comparison.plans):
+        s = p.summary
+        rows.append({"plan": n, "file": str(p.path), "status": s.get("status"), "objective": p.objective,
+                     "input_file": s.get("input_file"), "input_sha256": s.get("input_sha256"),
+                     "planner_version": s.get("planner_version"), "created_at": s.get("created_at")})
+    frame = pd.DataFrame(rows)
+    notes = pd.DataFrame({"plan": ["warning"] * len(comparison.warnings), "file": comparison.warnings})
+    return pd.concat([frame, notes], ignore_index=True) if len(notes) else frame
+
+
+def chart_blocks(comparison: Comparison):
+    """Objective and cost components per plan (clustered columns)."""
+    from planner.io.charts import ChartBlock
+
+    s = comparison.summary.set_index("metric")
+    metrics = ["objective"] + [m for m in s.index if m.startswith("cost.")]
+    data = s.loc[[m for m in metrics if m in s.index], comparison.names].apply(pd.to_numeric, errors="coerce")
+    data = data.fillna(0.0)
+    data = data[(data.abs() > 1e-9).any(axis=1) | (data.index == "objective")]
+    data = data.rename(index=lambda m: m[5:] if m.startswith("cost.") else m).reset_index()
+    currency = str(comparison.plans[0].dataset.settings.get("currency") or "")
+    return [ChartBlock("Objective and cost components per plan", data, "clustered", y_title=currency)]
+
+
+def write_comparison(comparison: Comparison, path: str | Path) -> Path:
+    """The comparison workbook, written whole or not at all (planner.io.plan.write_workbook_atomic)."""
+    from planner.io.charts import add_chart_sheet
+    from planner.io.plan import write_workbook_atomic
+
+    path = Path(path)
+    sheets = {
+        "Summary": comparison.summary,
+        "Purchases": comparison.purchases,
+        "Purchases by year": comparison.purchases_by_year,
+        "Contracts": comparison.contracts,
+        "Builds": comparison.builds,
+        "Financing": comparison.financing,
+        "Input differences": comparison.inputs,
+        "Plans": plans_table(comparison),
+    }
+    blocks = chart_blocks(comparison)
+    write_workbook_atomic(path, sheets, decorate=lambda wb, _ws: add_chart_sheet(wb, blocks, before="Purchases"))
+    return path
