@@ -51,14 +51,22 @@ def default_plan_path(input_path: Path) -> Path:
     return OUTPUT_DIR / f"{input_path.stem}-plan.xlsx"
 
 
-def _read_or_exit(path: Path, raise_limits: bool = False):
-    """Read and validate `path`; on bad input print every problem and exit 2."""
+#: `--set`, on every command that reads a workbook (planner.io.reading.overrides).
+SetOption = Annotated[Optional[list[str]], typer.Option(
+    "--set", metavar="SHEET[COL=V,...].COLUMN=V",
+    help="Change cells before validation: SHEET[COL=V,...].COLUMN=V (matching rows), Settings.KEY=V, "
+         "SHEET+[COL=V,...] (a new row). Repeatable.")]
+
+
+def _read_or_exit(path: Path, raise_limits: bool = False, sets: Optional[list[str]] = None):
+    """Read and validate `path` with the `--set` overrides; on bad input print every problem and exit 2."""
     from planner.schema.problems import InputError
     from planner.io.reading import Limits, read_input
+    from planner.io.reading.overrides import parse_all
 
     limits = Limits.large() if raise_limits else Limits()
     try:
-        dataset, warnings = read_input(path, limits=limits)
+        dataset, warnings = read_input(path, limits=limits, overrides=parse_all(sets or ()))
     except InputError as exc:
         from planner.cli.terminal import problems_table
         err.print(problems_table(exc.problems, f"{len(exc.problems)} problem(s) in {path.name}"))
@@ -91,6 +99,7 @@ def solve(
     lp_start: Annotated[Optional[bool], typer.Option(
         "--lp-start/--no-lp-start", show_default="on from 10,000 model columns",
         help="First find a plan from the LP relaxation, then give it to the MIP.")] = None,
+    sets: SetOption = None,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
@@ -103,7 +112,7 @@ def solve(
     if not path.exists():
         err.print(f"[red]input not found: {path}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    dataset = _read_or_exit(path, large)
+    dataset = _read_or_exit(path, large, sets)
     if log:  # HiGHS appends to its log file: start a fresh one
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("")
@@ -167,14 +176,17 @@ def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) 
 def validate(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Input workbook to check.")],
     large: Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")] = False,
+    sets: SetOption = None,
 ) -> None:
     """Read and check INPUT without solving: every problem with its cell; exit 0 if valid, 2 if not."""
     if not input_path.exists():
         err.print(f"[red]input not found: {input_path}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    dataset = _read_or_exit(input_path, large)
+    dataset = _read_or_exit(input_path, large, sets)
     counts = ", ".join(f"{name} {len(t)}" for name, t in dataset.tables.items() if len(t))
-    console.print(f"[green]{input_path.name} is valid[/green] ({counts}); sha256 {dataset.source.sha256[:12]}…")
+    changed = f" with {len(sets)} override(s)" if sets else ""
+    console.print(f"[green]{input_path.name} is valid{changed}[/green] ({counts}); "
+                  f"sha256 {dataset.source.sha256[:12]}…")
 
 
 @app.command()

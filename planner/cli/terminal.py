@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from models.outcome import SolveOutcome
 from planner.schema.dataset import Dataset
@@ -16,8 +17,9 @@ def problems_table(problems: Iterable, title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in ("sheet", "cell", "column", "value found", "expected"):
         table.add_column(name, overflow="fold")
-    for p in problems:
-        table.add_row(p.sheet or "", p.cell or "", p.column or "", _short(p.value), p.expected or "")
+    for p in problems:  # as Text: a "[...]" in a value or an override is not rich markup
+        table.add_row(*(Text(t) for t in (p.sheet or "", p.cell or "", p.column or "", _short(p.value),
+                                          p.expected or "")))
     return table
 
 

@@ -48,6 +48,9 @@ def summary_rows(outcome: SolveOutcome, dataset: Dataset, extra: dict[str, Any] 
     rows += [
         ("input_file", dataset.source.name),
         ("input_sha256", dataset.source.sha256),
+    ]
+    rows += [(f"override.{i}", text) for i, text in enumerate(dataset.source.overrides, start=1)]
+    rows += [
         ("planner_version", __version__),
     ]
     rows += [(f"solver.{key}", value) for key, value in outcome.solver.items()]

@@ -14,7 +14,8 @@ A :class:`Dataset` is pure data (no Excel, no Pyomo):
   holding whole numbers (NaN when blank without default) so blanks survive;
   ``boolean`` -> bool. Defaults of the manifest are applied, including
   ``first_year`` for the year columns whose default is the first planning year.
-- ``source``: where the data came from (file name and SHA-256 of its bytes).
+- ``source``: where the data came from (file name and SHA-256 of its bytes, and the
+  overrides applied to its cells).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Source:
     name: str = "<memory>"
     sha256: str = ""
     size_bytes: int = 0
+    #: the ``--set`` overrides applied to the file's cells, as written (planner.io.reading.overrides)
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
