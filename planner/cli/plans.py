@@ -52,7 +52,7 @@ def compare(
                                                       help="Also write the comparison chart as PNG to DIR.")] = None,
 ) -> None:
     """Compare saved plans side by side: a table in the terminal, then a comparison workbook."""
-    from planner.plans.compare import DELTA, chart_blocks, compare_plans, write_comparison
+    from planner.plans.compare import chart_blocks, compare_plans, write_comparison
 
     if len(plans) < 2:
         err.print("[red]compare needs at least two plans[/red]")
@@ -61,7 +61,8 @@ def compare(
     comparison = compare_plans(saved)
     for warning in comparison.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    console.print(_summary_table(comparison.summary, comparison.names, DELTA if comparison.two else None))
+    console.print(_summary_table(comparison.summary, comparison.names, comparison.deltas))
+    console.print(_TOLERANCE_LEGEND)
     if not comparison.inputs.empty:
         console.print(f"{len(comparison.inputs)} input cell(s) differ (sheet 'Input differences').")
     else:
@@ -130,10 +131,18 @@ def _export(make) -> None:
         console.print(f"Chart written to [bold]{path}[/bold]")
 
 
-def _summary_table(summary, names: list[str], delta: str | None) -> Table:
+_TOLERANCE_LEGEND = ("Deltas are against the first plan. [objective low, high]: where the difference of the optima "
+                     "is proven to lie (each plan's best bound); 'within solver tolerance': that interval contains 0, "
+                     "or a cost component's delta is no larger than its width (components have no bound of their "
+                     "own).")
+
+
+def _summary_table(summary, names: list[str], deltas: list[str]) -> Table:
+    from planner.plans.intervals import high_label, low_label, note_label
+
     table = Table(title="Plans compared", title_justify="left")
     table.add_column("metric")
-    for name in names + ([delta] if delta else []):
+    for name in names + deltas:
         table.add_column(name, justify="right", overflow="fold")
     per_material = [m for m in summary["metric"] if "." in m and not m.startswith(("cost.", "solver."))]
     materials = {m.split(".", 1)[1] for m in per_material}
@@ -144,11 +153,29 @@ def _summary_table(summary, names: list[str], delta: str | None) -> Table:
         if metric in per_material and len(materials) > MAX_MATERIALS_SHOWN:
             continue
         if metric == "input_sha256":
-            cells = [str(row[n] or "")[:12] for n in names] + ([""] if delta else [])
+            cells = [str(row[n] or "")[:12] for n in names] + [""] * len(deltas)
         else:
-            cells = [_cell(metric, row[n]) for n in names] + ([_cell(metric, row[delta], signed=True)] if delta else [])
+            cells = [_cell(metric, row[n]) for n in names]
+            cells += [_delta_cell(metric, row[d], row.get(low_label(d)), row.get(high_label(d)), row.get(note_label(d)))
+                      for d in deltas]
         table.add_row(metric, *cells)
     return table
+
+
+def _delta_cell(metric: str, value: Any, low: Any, high: Any, note: Any) -> str:
+    """The delta, then its proven interval and tolerance flag where it has them."""
+    from planner.plans.intervals import NO_BOUND, WITHIN
+
+    lines = [_cell(metric, value, signed=True)]
+    if _number(low) and _number(high):
+        lines.append(f"[{_cell(metric, low, signed=True)}, {_cell(metric, high, signed=True)}]")
+    if note in (WITHIN, NO_BOUND):
+        lines.append(f"[yellow]{note}[/yellow]")
+    return "\n".join(lines)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 
 def _cell(metric: str, value: Any, signed: bool = False) -> str:

@@ -6,9 +6,12 @@ The comparison holds:
 - Summary: one row per metric (status, objective, gap, each cost component, expected
   cost and CVaR, expected shortage, average risk, top-country, green and domestic shares,
   counts of decisions, then the same per material, then provenance), one column per plan,
-  and for exactly two plans a column ``delta (B − A)``
+  then for every plan after the first its delta against the first (``delta (B − A)``) and,
+  for the objective and the cost components, the interval and tolerance flag of
+  :mod:`planner.plans.intervals` (columns ``… low``, ``… high``, ``… note``)
 - Purchases (by material and country over the horizon) and Purchases by year, expected over
-  scenarios; Contracts; Builds; Financing: side by side, with the delta for two plans
+  scenarios; Contracts; Builds; Financing: side by side, each plan after the first with
+  its delta against the first
 - Input differences: every input cell that differs between the plans' Input copies, by
   sheet and key (the manifest key; the row position for sheets without one)
 - Plans: where each plan came from; warnings when plans come from different planner
@@ -35,9 +38,10 @@ from planner.plans.audit import balance
 from planner.plans.audit.costs import ORDER, recompute
 from planner.plans.audit.data import load
 from planner.plans.audit.policies import supply_terms
+from planner.plans.intervals import (component_interval, delta_label, high_label, is_component, low_label,
+                                     note_label, objective_interval)
 from planner.plans.saved_plan import SavedPlan
 
-DELTA = "delta (B − A)"
 #: Metrics shown as shares (0..1) and money, for display.
 SHARE_METRICS = ("gap", "avg_risk", "top_country_share_max", "green_share", "domestic_share")
 NO_ROW = "(no row)"
@@ -61,8 +65,13 @@ class Comparison:
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def two(self) -> bool:
-        return len(self.names) == 2
+    def deltas(self) -> list[str]:
+        """The delta columns, one per plan after the first (against the first), in plan order."""
+        return delta_labels(self.names)
+
+
+def delta_labels(names: Sequence[str]) -> list[str]:
+    return [delta_label(n, names[0]) for n in names[1:]]
 
 
 def plan_names(plans: Sequence[SavedPlan]) -> list[str]:
@@ -212,14 +221,32 @@ def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd
                   or k.startswith("solver.")]
     per_material = [k for k in keys if "." in k and not k.startswith(("cost.", "solver.")) and k not in provenance]
     overall = [k for k in keys if k not in provenance and k not in per_material]
+    labels = delta_labels(names)
+    columns = ["metric"] + names
+    for label in labels:
+        columns += [label, low_label(label), high_label(label), note_label(label)]
     rows = []
     for key in overall + per_material + provenance:
         values = [m.get(key) for m in metrics]
         row = {"metric": key} | dict(zip(names, values))
-        if len(names) == 2:
-            row[DELTA] = delta(values[0], values[1])
+        for label, other, value in zip(labels, metrics[1:], values[1:]):
+            row[label] = delta(values[0], value)
+            interval = _interval(key, row[label], metrics[0], other)
+            if interval is not None:
+                row |= {low_label(label): interval.low, high_label(label): interval.high,
+                        note_label(label): interval.note}
         rows.append(row)
-    return pd.DataFrame(rows, columns=["metric"] + names + ([DELTA] if len(names) == 2 else []))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _interval(key: str, diff: Any, a: dict[str, Any], b: dict[str, Any]):
+    """The objective's proven interval, a cost component's tolerance flag (planner.plans.intervals)."""
+    sides = (_num(a.get("objective")), a.get("best_bound"), _num(b.get("objective")), b.get("best_bound"))
+    if key == "objective":
+        return objective_interval(*sides)
+    if is_component(key):
+        return component_interval(diff, *sides)
+    return None
 
 
 def delta(a: Any, b: Any) -> Any:
@@ -277,7 +304,8 @@ def _draws(plan: SavedPlan) -> pd.Series:
 
 def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
     series = [getter(p) for p in plans]
-    columns = keys + names + ([DELTA] if len(names) == 2 else [])
+    labels = delta_labels(names)
+    columns = keys + names + labels
     nonempty = [s for s in series if len(s)]
     if not nonempty:
         return pd.DataFrame(columns=columns)
@@ -287,10 +315,11 @@ def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({n: (s.reindex(index) if len(s) else pd.Series(np.nan, index=index)).fillna(0.0)
                           for n, s in zip(names, series)}, index=index)
     frame.index.names = keys
-    if len(names) == 2:
-        diff = frame[names[1]] - frame[names[0]]
-        noise = diff.abs() <= 1e-9 * (1 + np.maximum(frame[names[0]].abs(), frame[names[1]].abs()))
-        frame[DELTA] = diff.where(~noise, 0.0)
+    first = frame[names[0]]
+    for label, name in zip(labels, names[1:]):
+        diff = frame[name] - first
+        noise = diff.abs() <= 1e-9 * (1 + np.maximum(first.abs(), frame[name].abs()))
+        frame[label] = diff.where(~noise, 0.0)
     frame = frame.reset_index()
     return frame.sort_values(keys, ignore_index=True)[columns]
 
@@ -298,14 +327,16 @@ def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
 def _contracts(plans, names) -> pd.DataFrame:
     sets = [set(zip(p.tables["Contracts"]["supplier"], p.tables["Contracts"]["material"])) for p in plans]
     keys = sorted(set().union(*sets))
+    labels = delta_labels(names)
     rows = []
     for sup, mat in keys:
         row = {"supplier": sup, "material": mat} | {n: ("yes" if (sup, mat) in s else "") for n, s in zip(names, sets)}
-        if len(names) == 2:
-            a, b = ((sup, mat) in sets[0]), ((sup, mat) in sets[1])
-            row[DELTA] = "" if a == b else ("added" if b else "dropped")
+        a = (sup, mat) in sets[0]
+        for label, other in zip(labels, sets[1:]):
+            b = (sup, mat) in other
+            row[label] = "" if a == b else ("added" if b else "dropped")
         rows.append(row)
-    return pd.DataFrame(rows, columns=["supplier", "material"] + names + ([DELTA] if len(names) == 2 else []))
+    return pd.DataFrame(rows, columns=["supplier", "material"] + names + labels)
 
 
 # ------------------------------------------------------------------ input differences
@@ -446,6 +477,7 @@ def plans_table(comparison: Comparison) -> pd.DataFrame:
     for n, p in zip(comparison.names, comparison.plans):
         s = p.summary
         rows.append({"plan": n, "file": str(p.path), "status": s.get("status"), "objective": p.objective,
+                     "best_bound": _num(s.get("best_bound")), "gap": _num(s.get("gap")),
                      "input_file": s.get("input_file"), "input_sha256": s.get("input_sha256"),
                      "planner_version": s.get("planner_version"), "created_at": s.get("created_at")})
     frame = pd.DataFrame(rows)

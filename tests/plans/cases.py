@@ -120,7 +120,9 @@ def _t(name: str, rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
 
 
-def hand_outcome(objective: float = HAND_OBJECTIVE, costs: dict | None = None) -> SolveOutcome:
+def hand_outcome(objective: float = HAND_OBJECTIVE, costs: dict | None = None, bound: float | None = None,
+                 status: Status = Status.OPTIMAL) -> SolveOutcome:
+    """The hand plan; ``bound`` (default: the objective, proven exactly) sets its best bound."""
     landed_2026, landed_ban = 10 * 1.1 + 1, 20 * 1.1 + 1
     tables = {
         "Sourcing": _t("Sourcing", [
@@ -138,7 +140,9 @@ def hand_outcome(objective: float = HAND_OBJECTIVE, costs: dict | None = None) -
         "Stock": _t("Stock", [("ban", 2026, "LI", 1.0)]),
         "Shortages": _t("Shortages", [("ban", 2027, "LI", 1.0)]),
     }
-    return SolveOutcome(Status.OPTIMAL, objective=objective, bound=objective, gap=0.0, solve_seconds=0.01,
+    bound = objective if bound is None else bound
+    return SolveOutcome(status, objective=objective, bound=bound, gap=(objective - bound) / abs(objective),
+                        solve_seconds=0.01,
                         costs=dict(HAND_COSTS if costs is None else costs), tables=tables,
                         solver={"name": "hand", "version": "0"})
 

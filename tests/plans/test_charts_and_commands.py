@@ -17,7 +17,7 @@ from planner.cli.plans import register
 from planner.io.plan import write_plan
 from planner.plans.saved_plan import read_plan
 
-from .cases import edit_cell, rich_dataset, write_hand_plan
+from .cases import HAND_OBJECTIVE, edit_cell, rich_dataset, write_hand_plan
 
 
 @pytest.fixture(scope="module")
@@ -124,11 +124,33 @@ def test_check_command_exit_statuses(hand_plan, tmp_path):
 def test_compare_command_names_plans_by_stem_and_writes_the_default_workbook(hand_plan, tmp_path, monkeypatch):
     other = tmp_path / "alternative.xlsx"
     other.write_bytes(hand_plan.read_bytes())
-    edit_cell(other, "Summary", {"metric": "objective"}, "value", 600.0)
+    edit_cell(other, "Summary", {"metric": "objective"}, "value", 1600.0)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(_app(), ["compare", str(hand_plan), str(other)])
+    result = CliRunner().invoke(_app(), ["compare", str(hand_plan), str(other)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "hand" in result.output and "alternative" in result.output and "delta (B − A)" in result.output
+    assert "hand" in result.output and "alternative" in result.output
+    assert "delta (alternative − hand)" in result.output
+    # hand: objective = bound = H; alternative: objective 1600, bound still H (only the
+    # objective cell was edited), so the optima differ by [H - H, 1600 - H]: contains 0
+    hand = HAND_OBJECTIVE
+    assert f"+{1600 - hand:,.0f}" in result.output and f"[0, +{1600 - hand:,.0f}]" in result.output
+    assert "within solver tolerance" in result.output
     assert (tmp_path / "outputs" / "comparison.xlsx").exists()
     one = CliRunner().invoke(_app(), ["compare", str(hand_plan)])
     assert one.exit_code == 2
+
+
+def test_compare_three_plans_shows_each_delta_with_its_interval_in_the_terminal(tmp_path):
+    # a: 1000 (bound 990), b: 1050 (bound 1040), c: 1005 (bound 980): b - a in
+    # [1040 - 1000, 1050 - 990] = [40, 60]; c - a in [980 - 1000, 1005 - 990] = [-20, 15]
+    paths = [write_hand_plan(tmp_path / "a.xlsx", objective=1000.0, bound=990.0, charts=False),
+             write_hand_plan(tmp_path / "b.xlsx", objective=1050.0, bound=1040.0, charts=False),
+             write_hand_plan(tmp_path / "c.xlsx", objective=1005.0, bound=980.0, charts=False)]
+    result = CliRunner().invoke(_app(), ["compare", *map(str, paths), "-o", str(tmp_path / "cmp.xlsx")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "delta (b − a)" in result.output and "delta (c − a)" in result.output
+    objective = [line for line in result.output.splitlines() if "objective" in line][0]
+    assert "+50" in objective and "+5" in objective
+    assert "[+40, +60]" in result.output and "[-20, +15]" in result.output
+    assert result.output.count("within solver tolerance") == 1 + 1  # the c - a objective, and the legend

@@ -4,12 +4,15 @@ differences list exactly the cells that changed, any number of plans."""
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.plans.compare import DELTA, compare_plans, input_differences, plan_names, write_comparison
+from planner.plans.compare import compare_plans, input_differences, plan_names, write_comparison
 from planner.schema.dataset import Source, from_records
 from planner.plans.saved_plan import read_plan
+
+from planner.plans.intervals import delta_label, high_label, low_label, note_label
 
 from .cases import HAND_COSTS, edit_cells, rich_records, write_hand_plan
 
@@ -48,10 +51,14 @@ def comparison(saved_two):
     return compare_plans(saved_two)
 
 
+DELTA = delta_label("cheaper-li", "baseline")
+
+
 def test_summary_deltas_are_b_minus_a_of_the_plans_own_figures(two_plans, comparison):
     a, b = two_plans
     summary = comparison.summary.set_index("metric")
-    assert list(comparison.summary.columns) == ["metric", "baseline", "cheaper-li", DELTA]
+    assert list(comparison.summary.columns) == ["metric", "baseline", "cheaper-li", DELTA, low_label(DELTA),
+                                                high_label(DELTA), note_label(DELTA)]
     sa, sb = _summary_of(a), _summary_of(b)
     keys = ["objective"] + [k for k in sa if k.startswith("cost.")]
     assert len(keys) == 15
@@ -97,16 +104,95 @@ def test_sheets_without_a_key_are_compared_by_row(tmp_path, two_plans, saved_two
                      "b": 0.25}]
 
 
-def test_three_plans_side_by_side_without_delta_and_version_warning(tmp_path, two_plans, saved_two):
+def test_three_plans_each_later_plan_gets_its_delta_against_the_first(tmp_path, two_plans, saved_two):
     c = Path(tmp_path / "third.xlsx")
     c.write_bytes(two_plans[0].read_bytes())
-    edit_cells(c, [("Summary", {"metric": "planner_version"}, "value", "9.9.9")])
+    edit_cells(c, [("Summary", {"metric": "planner_version"}, "value", "9.9.9"),
+                   ("Sourcing", {"scenario": "base", "year": 2026, "material": "LI"}, "quantity", 12.0)])
     comparison = compare_plans(saved_two + [read_plan(c)])
-    assert list(comparison.summary.columns) == ["metric", "baseline", "cheaper-li", "third"]
-    assert list(comparison.purchases.columns) == ["material", "country", "baseline", "cheaper-li", "third"]
+    b_delta, c_delta = delta_label("cheaper-li", "baseline"), delta_label("third", "baseline")
+    assert comparison.deltas == [b_delta, c_delta]
+    columns = list(comparison.summary.columns)
+    assert columns[:4] == ["metric", "baseline", "cheaper-li", "third"]
+    assert columns[4:] == [b_delta, low_label(b_delta), high_label(b_delta), note_label(b_delta),
+                           c_delta, low_label(c_delta), high_label(c_delta), note_label(c_delta)]
+    summary = comparison.summary.set_index("metric")
+    # C has A's Summary: no objective delta; B's purchases cost 200 against A's
+    assert summary.loc["objective", c_delta] == 0.0
+    assert summary.loc["cost.purchases_ex_works", b_delta] == pytest.approx(200.0 - HAND_COSTS["purchases_ex_works"])
+    assert summary.loc["cost.purchases_ex_works", c_delta] == 0.0
+    assert list(comparison.purchases.columns) == ["material", "country", "baseline", "cheaper-li", "third",
+                                                  b_delta, c_delta]
+    p = comparison.purchases.set_index(["material", "country"])
+    # LI from AU, expected: A 13.5; B 14.5 (ban 2026: 13); C 14.5 (base 2026: 12)
+    assert p.loc[("LI", "AU"), b_delta] == pytest.approx(1.0)
+    assert p.loc[("LI", "AU"), c_delta] == pytest.approx(1.0)
+    assert p.loc[("ORE", "CN"), c_delta] == 0.0
+    assert list(comparison.contracts.columns)[-2:] == [b_delta, c_delta]
     assert any("different planner versions" in w and "third 9.9.9" in w for w in comparison.warnings)
     # two cells differ between A and B; C has A's inputs
     assert len(comparison.inputs) == 2 and (comparison.inputs["third"] == comparison.inputs["baseline"]).all()
+
+
+@pytest.fixture(scope="module")
+def bounded(tmp_path_factory):
+    """Three plans of the hand case with made-up objectives and bounds (their decisions are
+    the hand plan's; only the Summary matters here):
+    A: objective 1000, bound 990 (slack 10);
+    B: objective 1050, bound 1040 (slack 10), purchases +30 and shortage +20 against A;
+    C: objective 1005, bound 980 (slack 25), a time-limit plan."""
+    from models.outcome import Status
+
+    folder = tmp_path_factory.mktemp("bounded")
+    costs_b = dict(HAND_COSTS) | {"purchases_ex_works": HAND_COSTS["purchases_ex_works"] + 30.0,
+                                  "shortage": HAND_COSTS["shortage"] + 20.0}
+    paths = [write_hand_plan(folder / "a.xlsx", objective=1000.0, bound=990.0, charts=False),
+             write_hand_plan(folder / "b.xlsx", objective=1050.0, bound=1040.0, costs=costs_b, charts=False),
+             write_hand_plan(folder / "c.xlsx", objective=1005.0, bound=980.0, status=Status.TIME_LIMIT,
+                             charts=False)]
+    return compare_plans([read_plan(p) for p in paths])
+
+
+def test_objective_delta_lies_in_the_interval_of_the_bounds(bounded):
+    # B - A of the optima lies in [L_B - z_A, z_B - L_A] = [1040 - 1000, 1050 - 990] = [40, 60]:
+    # B's model proven dearer; C - A in [980 - 1000, 1005 - 990] = [-20, 15]: contains 0.
+    summary = bounded.summary.set_index("metric")
+    b, c = bounded.deltas
+    row = summary.loc["objective"]
+    assert (row[b], row[low_label(b)], row[high_label(b)], row[note_label(b)]) == (50.0, 40.0, 60.0,
+                                                                                    "proven higher")
+    assert (row[c], row[low_label(c)], row[high_label(c)], row[note_label(c)]) == (5.0, -20.0, 15.0,
+                                                                                    "within solver tolerance")
+
+
+def test_cost_components_have_no_interval_but_the_tolerance_flag(bounded):
+    # components have no bound: no interval. The tolerance is the objective interval's
+    # width, slack A + slack B = 10 + 10 = 20: shortage +20 is within it, purchases +30 not.
+    summary = bounded.summary.set_index("metric")
+    b, c = bounded.deltas
+    shortage, purchases = summary.loc["cost.shortage"], summary.loc["cost.purchases_ex_works"]
+    assert shortage[b] == pytest.approx(20.0) and shortage[note_label(b)] == "within solver tolerance"
+    assert purchases[b] == pytest.approx(30.0)
+    assert purchases[note_label(b)] == "beyond the tolerance (no bound per component)"
+    assert pd.isna(purchases[low_label(b)]) and pd.isna(purchases[high_label(b)])
+    # C's components equal A's: nothing to qualify
+    assert purchases[c] == 0.0 and purchases[note_label(c)] == ""
+    # metrics that are not costs get no note
+    assert pd.isna(summary.loc["avg_risk", note_label(b)])
+
+
+def test_the_workbook_carries_every_delta_its_interval_and_flag(tmp_path, bounded):
+    path = write_comparison(bounded, tmp_path / "cmp.xlsx")
+    rows = list(load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True))
+    header, by_metric = rows[0], {r[0]: r for r in rows[1:]}
+    c = delta_label("c", "a")
+    objective = by_metric["objective"]
+    assert objective[header.index(c)] == 5.0
+    assert objective[header.index(low_label(c))] == -20.0 and objective[header.index(high_label(c))] == 15.0
+    assert objective[header.index(note_label(c))] == "within solver tolerance"
+    plans = list(load_workbook(path, read_only=True)["Plans"].iter_rows(values_only=True))
+    assert plans[0][:6] == ("plan", "file", "status", "objective", "best_bound", "gap")
+    assert [r[4] for r in plans[1:4]] == [990.0, 1040.0, 980.0]
 
 
 def test_plans_with_the_same_stem_are_named_by_folder(tmp_path, two_plans):
@@ -125,7 +211,7 @@ def test_comparison_workbook_has_the_sheets_and_a_native_chart(tmp_path, compari
     assert wb.sheetnames == ["Summary", "Charts", "Purchases", "Purchases by year", "Contracts", "Builds",
                              "Financing", "Input differences", "Plans"]
     header = next(wb["Summary"].iter_rows(values_only=True))
-    assert header == ("metric", "baseline", "cheaper-li", DELTA)
+    assert header[:4] == ("metric", "baseline", "cheaper-li", DELTA)
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
     assert '<grouping val="clustered"' in chart and "'Charts'!" in chart and chart.count("<ser>") == 2
