@@ -129,9 +129,11 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     _con(m, "supplier_capacity", supply.supplier_capacity_index(d, ix.buys_of_supplier),
          supply.supplier_capacity_rule)
     _con(m, "min_order", supply.min_order_index(d), supply.min_order_rule)
+    _con(m, "must_contract", supply.must_contract_index(d), supply.must_contract_rule)
 
     # ---- domestic capacity and financing -----------------------------------------------
     _con(m, "max_modules", capacity.max_modules_index(d), capacity.max_modules_rule)
+    _con(m, "min_modules", capacity.min_modules_index(d), capacity.min_modules_rule)
     _con(m, "production_capacity", production, capacity.production_capacity_rule)
     _con(m, "financing_cover", financing.cover_index(d), financing.cover_rule)
     _con(m, "financing_limit", financing.limit_index(d), financing.limit_rule)

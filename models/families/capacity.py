@@ -21,6 +21,7 @@ SYMBOLS = [
     (r"p_{s,t,f}", "units produced at f in year t, scenario s (variable)", "Production.quantity"),
     (r"n^{0}_f", "existing modules", "Facilities.existing_modules"),
     (r"\bar n_f", "most modules that can exist", "Facilities.max_modules"),
+    (r"\underline n_f", "least modules that exist by the last year", "Facilities.min_modules"),
     (r"c_f", "units per year per module", "Facilities.module_capacity"),
     (r"\ell_f", "build lead time in years", "Facilities.build_years"),
     (r"y^{0}_f", "earliest build start", "Facilities.earliest_year"),
@@ -46,6 +47,14 @@ def max_modules_rule(m, f):
     return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], "<=", dd.max_modules[f] - dd.existing[f])
 
 
+def min_modules_rule(m, f):
+    r"""Required modules exist by the last year :math:`Y` (existing ones count):
+    :math:`n_{f,Y} = n^{0}_f + \sum_y b_{f,y} \ge \underline n_f` (every build produces by
+    :math:`Y`). No start year left: infeasible."""
+    dd = m.data.domestic
+    return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], ">=", dd.min_modules[f] - dd.existing[f])
+
+
 def production_capacity_rule(m, s, t, f):
     r""":math:`p_{s,t,f} \le c_f\, n_{f,t}`."""
     dd = m.data.domestic
@@ -65,6 +74,11 @@ def consumption(m, s, t, material):
 def production_index(d):
     dd = d.domestic
     return [(s, t, f) for s in d.scenarios for (f, t) in dd.producing if dd.module_capacity[f] > 0]
+
+
+def min_modules_index(d):
+    """Facilities asked for more modules than exist."""
+    return list(d.domestic.min_modules)
 
 
 def max_modules_index(d):

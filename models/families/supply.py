@@ -3,9 +3,9 @@ r"""Foreign supply: contracts, supplier qualification, capacities and minimum or
 Purchases :math:`q_{s,y,o} \ge 0` exist only for offers that are not sanctioned, deliver
 in :math:`y` and have positive effective capacity in :math:`(s, y)`; their upper bound is
 the effective capacity :math:`\kappa_{s,y,o} = \phi_{s,y,o}\,(\bar q_o \text{ else } \bar Q_u)`.
-A contract binary :math:`z_o` exists only where an offer has a contract cost, a min order
-or its material a min_suppliers policy; a qualification binary :math:`w_u` only where a
-supplier has a qualification cost.
+A contract binary :math:`z_o` exists only where an offer has a contract cost, a min order,
+its material a min_suppliers policy, or it must be contracted; a qualification binary
+:math:`w_u` only where a supplier has a qualification cost.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ SYMBOLS = [
     (r"\kappa_{s,y,o}", "effective capacity of offer o in (s, y)", "derived"),
     (r"M_{s,y,o}", "big-M: min(effective capacity, demand bound U_{m,y}), at least the min order", "derived"),
     (r"\underline q_o", "minimum order per year once contracted", "Offers.min_order"),
+    (r"O^{must}", "offers that must be contracted", "Offers.must_contract"),
 ]
 
 
@@ -65,6 +66,12 @@ def min_order_rule(m, s, y, o):
     return row(m, ((1, m.ix.q[(s, y, o)]), (-m.data.supply.min_req[(s, y, o)], m.z[o])), ">=")
 
 
+def must_contract_rule(m, o):
+    r"""A required contract is made: :math:`z_o = 1` for :math:`o \in O^{must}` (so its supplier
+    is qualified, its contract cost paid and its min order bought)."""
+    return row(m, ((1, m.z[o]),), ">=", 1.0)
+
+
 # ---- index functions (sparse) ------------------------------------------------------------
 
 def contract_link_index(d):
@@ -94,3 +101,7 @@ def supplier_capacity_index(d, buys_of_supplier):
 
 def min_order_index(d):
     return list(d.supply.min_req)
+
+
+def must_contract_index(d):
+    return [o for o in d.supply.contract_bin if o in d.supply.must_contract]

@@ -23,6 +23,8 @@ class DomesticData:
     module_capacity: dict[str, float] = field(default_factory=dict)
     max_modules: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
+    #: Facilities.min_modules, only where it asks for more than the existing modules
+    min_modules: dict[str, int] = field(default_factory=dict)
     capex: dict[str, float] = field(default_factory=dict)
     fixed_opex: dict[str, float] = field(default_factory=dict)
     unit_cost: dict[str, float] = field(default_factory=dict)
@@ -95,6 +97,9 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
         lifetime[f] = max(1, int(num(lt, 25)))
         earliest[f] = first if blank(ey) else int(ey)
 
+    for f, least in zip(col(fac, "facility"), col(fac, "min_modules")):
+        if int(num(least)) > d.existing[f]:
+            d.min_modules[f] = int(num(least))
     for f in d.facilities:
         if d.max_modules[f] > d.existing[f]:
             starts = [y for y in years if y >= earliest[f] and y + d.build_years[f] <= last]

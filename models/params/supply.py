@@ -33,6 +33,8 @@ class SupplyData:
     carbon: dict[int, float] = field(default_factory=dict)
     min_order: dict[int, float] = field(default_factory=dict)
     contract_cost: dict[int, float] = field(default_factory=dict)
+    #: offers with Offers.must_contract true
+    must_contract: set[int] = field(default_factory=set)
     available_from: dict[int, int] = field(default_factory=dict)
     risk: dict[int, float] = field(default_factory=dict)
     green: dict[int, bool] = field(default_factory=dict)
@@ -81,10 +83,10 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
     off = dataset["Offers"]
     first = years[0]
     offer_cap: dict[int, float | None] = {}
-    for o, (u, m, uc, cap, fr, ci, mo, cc, af) in enumerate(zip(
+    for o, (u, m, uc, cap, fr, ci, mo, cc, af, must) in enumerate(zip(
             col(off, "supplier"), col(off, "material"), col(off, "unit_cost"), col(off, "capacity"),
             col(off, "freight_cost"), col(off, "carbon_intensity"), col(off, "min_order"),
-            col(off, "contract_cost"), col(off, "available_from"))):
+            col(off, "contract_cost"), col(off, "available_from"), col(off, "must_contract"))):
         c = d.sup_country.get(u, "")
         tariff = c_tariff.get(c, 0.0)
         d.all_offer_material.append(m)
@@ -96,6 +98,8 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
         d.unit_cost[o], d.tariff[o], d.freight[o] = float(uc), tariff, num(fr)
         d.carbon[o], d.min_order[o], d.contract_cost[o] = num(ci), num(mo), num(cc)
         d.available_from[o] = first if blank(af) else int(af)
+        if must:
+            d.must_contract.add(o)
         d.risk[o] = 1.0 - (1.0 - c_risk.get(c, 0.0)) * (1.0 - s_risk.get(u, 0.0))
         d.green[o] = bool(s_green.get(u, False))
         d.foreign[o] = c != home
@@ -112,13 +116,15 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
 def set_binaries(d: SupplyData, min_suppliers: dict[str, int]) -> None:
     """Contract binaries only where needed, qualification binaries only where they cost.
 
-    z[o]: the offer has a contract cost, a min order, or its material a min_suppliers policy.
+    z[o]: the offer has a contract cost, a min order, or its material a min_suppliers policy; or
+    it must be contracted (then also when it can deliver nothing: a contract it pays for).
     w[u]: the supplier has a qualification cost (a free qualification needs no decision).
     """
     live = {key[2] for key in d.buy}
     d.contract_bin = [o for o in d.offers if o in live and (
-        d.contract_cost[o] > 0 or d.min_order[o] > 0 or d.material[o] in min_suppliers)]
-    d.qual_bin = sorted({d.supplier[o] for o in live if d.sup_qual_cost.get(d.supplier[o], 0.0) > 0})
+        d.contract_cost[o] > 0 or d.min_order[o] > 0 or d.material[o] in min_suppliers) or o in d.must_contract]
+    contracted = live | d.must_contract
+    d.qual_bin = sorted({d.supplier[o] for o in contracted if d.sup_qual_cost.get(d.supplier[o], 0.0) > 0})
 
 
 def _disruptions(d: SupplyData, dis, years: list[int], scenarios: set[str]) -> None:

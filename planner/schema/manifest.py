@@ -161,6 +161,8 @@ SHEETS: tuple[Sheet, ...] = (
         _amount("contract_cost", "One-off cost of contracting this offer.", "currency", default=0.0),
         Column("available_from", "integer", "First year the offer can deliver (blank: first_year).",
                default=FIRST_YEAR, unit="year"),
+        Column("must_contract", "boolean", "true: the plan contracts this offer (and qualifies its supplier), "
+               "whatever it buys from it.", default=False),
     ), key=("supplier", "material")),
     Sheet("Facilities", False, "domestic facility, existing or candidate", (
         Column("facility", "id", "Facility id.", required=True),
@@ -172,6 +174,8 @@ SHEETS: tuple[Sheet, ...] = (
                unit="modules"),
         Column("existing_modules", "integer", "Modules already producing.", default=0, minimum=0,
                unit="modules"),
+        Column("min_modules", "integer", "Least modules that exist by the last year, existing ones included "
+               "(at most max_modules).", default=0, minimum=0, unit="modules"),
         _amount("capex_per_module", "Investment per module.", "currency", default=0.0),
         _amount("fixed_opex_per_module", "Fixed cost per producing module per year.", "currency/year",
                 default=0.0),

@@ -147,6 +147,10 @@ CASES = [
     # SB contracted must take 70 a year: 140 from SB + 60 from F (30 a year) = 1760 < all-SA 1920
     ("min_order", cell("Offers", SB_P, min_order=70), 1400 + 360),
     ("contract_cost", cell("Offers", SB_P, contract_cost=50), BASE + 50),
+    # SA-P is never bought, yet contracted: its contract cost is paid
+    ("must_contract", cell("Offers", SA_P, contract_cost=50, must_contract=True), BASE + 50),
+    # ... and its min order of 20 bought at 12 instead of SB's 10: +2 x 20 x 2
+    ("must_contract with min_order", cell("Offers", SA_P, min_order=20, must_contract=True), BASE + 80),
     # SB only from 2027: 2026 from SA (960), 2027 as base (840)
     ("Offers.available_from", cell("Offers", SB_P, available_from=2027), 1800),
     # --- Facilities ---
@@ -160,6 +164,13 @@ CASES = [
     ("capex_per_module", cell("Facilities", F, capex_per_module=200, lifetime_years=1, **CANDIDATE), BASE),
     # lifetime 2: only half the capex falls in the horizon: 100 < 160, build
     ("lifetime_years", cell("Facilities", F, capex_per_module=200, lifetime_years=2, **CANDIDATE), BASE - 160 + 100),
+    # a second module costing 200 (lifetime 1) saves only 160: built only when required
+    ("min_modules", cell("Facilities", F, capex_per_module=200, lifetime_years=1, min_modules=2, **CANDIDATE),
+     BASE - 160 + 200),
+    ("min_modules reached by the existing module", cell("Facilities", F, min_modules=1), BASE),
+    # lead time 2: a module started in 2026 produces only in 2028, after the horizon
+    ("min_modules without a start year", cell("Facilities", F, max_modules=2, min_modules=2, build_years=2),
+     "infeasible"),
     ("fixed_opex_per_module", cell("Facilities", F, fixed_opex_per_module=30), BASE + 60),
     # an existing module pays its fixed opex even when it can produce nothing
     ("fixed_opex at zero capacity", add("Facilities", {"facility": "Z", "kind": "mine", "material": "P",
@@ -281,3 +292,12 @@ def test_column_changes_the_optimum_as_argued(name, change, expected):
         return
     assert outcome.status is Status.OPTIMAL, outcome.message
     assert outcome.objective == pytest.approx(expected, rel=1e-7, abs=1e-6)
+
+
+def test_a_required_contract_without_cost_is_listed_in_contracts():
+    """must_contract on an offer that needs no contract decision (no cost, no min order):
+    the optimum is unchanged and the contract is in the plan."""
+    outcome = solve(cell("Offers", SA_P, must_contract=True))
+    assert outcome.objective == pytest.approx(BASE, rel=1e-9)
+    contracts = set(zip(outcome.tables["Contracts"]["supplier"], outcome.tables["Contracts"]["material"]))
+    assert ("SA", "P") in contracts and ("SB", "P") in contracts

@@ -181,3 +181,16 @@ def test_nonanticipative_plans_must_decide_alike_before_scenarios_diverge(plan_c
     findings = check_plan(read_plan(plan_copy))
     assert [(f.check, f.where, f.found, f.expected) for f in findings] == [
         ("nonanticipativity", "scenario=ban, year=2026, supplier=S1, material=LI", 11, 10)]
+
+
+def test_required_builds_and_contracts_are_audited(plan_copy):
+    # R1: no existing module, one started in 2026: 1 module exists by 2027, min_modules asks 2;
+    # S2's ORE offer must be contracted but its Contracts row is gone
+    edit_cells(plan_copy, [("Input.Facilities", {"facility": "R1"}, "min_modules", 2),
+                           ("Input.Offers", {"supplier": "S2", "material": "ORE"}, "must_contract", True),
+                           ("Contracts", {"supplier": "S2", "material": "ORE"}, None, None)])
+    found = _checks(plan_copy)
+    short = found[("module minimum", "facility=R1")]
+    assert (short.found, short.expected) == (1, 2)
+    assert ("required contract", "supplier=S2, material=ORE") in found
+    assert not any(k[0] == "required contract" and "S1" in k[1] for k in found)

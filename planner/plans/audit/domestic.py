@@ -5,7 +5,8 @@ Builds, per facility f and start year y, started(f, y) whole and ≥ 0:
 
 - ``earliest_year ≤ y`` and ``y + build_years ≤ last_year`` (a build must produce inside
   the horizon)
-- ``existing_modules + Σ_y started(f, y) ≤ max_modules``
+- ``existing_modules + Σ_y started(f, y) ≤ max_modules``, and ``≥ min_modules`` (every
+  build produces by the last year, so this counts the modules that exist then)
 - the sheet's modules_producing and capacity agree with ``producing(f, y)``
 
 Production, per scenario s, year y, facility f: ``0 ≤ x(s, y, f) ≤ module_capacity ×
@@ -73,6 +74,7 @@ def check_builds(d: AuditData) -> list[Finding]:
                                    f"{num(producing)} modules × {num(f['module_capacity'])} = {num(capacity)}",
                                    found=row.capacity, expected=capacity))
     total = d.started.groupby(level="facility").sum()
+    out += _check_min_modules(fac, total, tol)
     for f_id, started in total.items():
         if f_id not in fac.index:
             continue
@@ -82,6 +84,19 @@ def check_builds(d: AuditData) -> list[Finding]:
             out.append(Finding("module limit", "Builds", where(facility=f_id),
                                f"existing {num(existing)} + started {num(started)} modules exceed max_modules "
                                f"{num(f['max_modules'])}", found=existing + started, expected=f["max_modules"]))
+    return out
+
+
+def _check_min_modules(fac: pd.DataFrame, started: pd.Series, tol: Tolerance) -> list[Finding]:
+    out: list[Finding] = []
+    for f_id, f in fac.iterrows():
+        least = 0.0 if pd.isna(f["min_modules"]) else float(f["min_modules"])
+        existing = 0.0 if pd.isna(f["existing_modules"]) else float(f["existing_modules"])
+        exist = existing + float(started.get(f_id, 0.0))
+        if least - exist > tol(least):
+            out.append(Finding("module minimum", "Builds", where(facility=f_id),
+                               f"existing {num(existing)} + started {num(exist - existing)} modules fall short of "
+                               f"min_modules {num(least)}", found=exist, expected=least))
     return out
 
 

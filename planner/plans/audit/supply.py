@@ -9,6 +9,7 @@ For every scenario s, year y and offer o = (supplier, material) with purchases q
 - ``Σ_m q(s, y, (sup, m)) ≤ Suppliers.capacity`` (the joint limit is not scaled)
 - contracted o, y ≥ available_from: ``q(s, y, o) ≥ cf(s, o, y) × min_order``
 - a contracted offer exists and is not from a sanctioned country; its contract_cost is the input's
+- every offer with must_contract true is contracted
 """
 
 from __future__ import annotations
@@ -124,6 +125,11 @@ def _check_min_orders(d: AuditData, q: pd.Series) -> list[Finding]:
 
 def _check_contract_rows(d: AuditData) -> list[Finding]:
     out: list[Finding] = []
+    contracted = set(zip(d.contracts["supplier"], d.contracts["material"]))
+    for supplier, material in d.offers.index[d.offers["must_contract"].to_numpy(bool)]:
+        if (supplier, material) not in contracted:
+            out.append(Finding("required contract", "Contracts", where(supplier=supplier, material=material),
+                               "no contract for an offer with must_contract true"))
     for row in d.contracts.itertuples(index=False):
         at = where(supplier=row.supplier, material=row.material)
         if (row.supplier, row.material) not in d.offers.index:
