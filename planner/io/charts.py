@@ -6,11 +6,13 @@ a ``Charts`` sheet beside the chart. Plan charts (expected over scenarios, i.e.
 probability-weighted; with one scenario that is the base scenario):
 
 - supply by country for each material over the years (stacked columns; domestic
-  production is the home country's "(domestic)" part)
+  production is the home country's "(domestic production)" part)
 - domestic capacity build-up per material (stacked columns by facility)
 - the cost breakdown (expected discounted cost per component)
 
-Works with normal and write-only workbooks.
+Materials, countries and facilities are named as a reader knows them
+(planner.schema.names). The Charts sheet prints one chart per page (a page break
+between blocks), landscape, one page wide.
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ from typing import Any
 
 import pandas as pd
 
+from planner.io.plan_terms import cost_label
 from planner.schema.dataset import Dataset
+from planner.schema.names import names_of
 
 CHART_SHEET = "Charts"
-#: Rows a chart occupies on the sheet (its height, 7.5 cm, is about 15 rows).
+#: The origin of domestic production among supply origins (country ids hold no parentheses).
+DOMESTIC = "(domestic)"
+#: A chart's width and height on the sheet, cm: about the width of a landscape A4 page.
+_CHART_CM = (24.0, 9.0)
+#: Rows the chart covers (rows of 15 points, 0.53 cm).
 _CHART_ROWS = 18
+#: Widths of the data columns under a chart: the categories, then one narrow column per series.
+_FIRST_WIDTH, _DATA_WIDTH = 30, 12
 
 
 class ChartsUnavailable(RuntimeError):
@@ -67,11 +77,6 @@ def _probabilities(dataset: Dataset) -> pd.Series:
         .groupby(level=0).sum()
 
 
-def _units(dataset: Dataset) -> dict[str, str]:
-    mats = dataset["Materials"]
-    return dict(zip(mats["material"].astype(str), mats["unit"].astype(str)))
-
-
 #: Most materials given a supply chart: a plan over hundreds of materials (OR-Library
 #: capb has 1,000) would otherwise carry a chart per material that nobody reads.
 MAX_SUPPLY_CHARTS = 24
@@ -81,8 +86,8 @@ def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[
     """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
     expected supply by country (and domestic production) per year."""
     prob = _probabilities(dataset)
-    home = str(dataset.settings.get("home_country") or "")
-    domestic = f"{home} (domestic)" if home else "domestic"
+    names = names_of(dataset)
+    domestic = DOMESTIC
     suppliers = dataset["Suppliers"].drop_duplicates("supplier").set_index("supplier")["country"]
     parts = []
     src = tables.get("Sourcing")
@@ -98,7 +103,6 @@ def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[
         return []
     flows = pd.concat(parts, ignore_index=True)
     flows["year"] = flows["year"].astype(int)
-    units = _units(dataset)
     blocks = []
     supplied = set(flows["material"])
     charted = [m for m in dataset["Materials"]["material"].astype(str) if m in supplied][:MAX_SUPPLY_CHARTS]
@@ -114,10 +118,10 @@ def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[
         pivot = pivot[[c for c in order if pivot[c].abs().sum() > 1e-9]]
         if pivot.empty or pivot.shape[1] == 0:
             continue
-        data = pivot.reset_index().rename(columns={"year": "year"})
-        data.columns = [str(c) for c in data.columns]
-        blocks.append(ChartBlock(f"Supply of {material} by country (expected)", data, "stacked",
-                                 y_title=units.get(material, ""), x_title="year"))
+        data = pivot.reset_index()
+        data.columns = ["year"] + [names.domestic if c == domestic else names.country(c) for c in pivot.columns]
+        blocks.append(ChartBlock(f"Supply of {names.material(material)} by country (expected)", data, "stacked",
+                                 y_title=names.unit(material), x_title="year"))
     return blocks
 
 
@@ -129,7 +133,7 @@ def capacity_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> lis
         return []
     out_material = dict(zip(fac["facility"].astype(str), fac["material"].astype(str)))
     cap = builds.assign(material=builds["facility"].map(out_material), capacity=builds["capacity"].fillna(0.0))
-    units = _units(dataset)
+    names = names_of(dataset)
     blocks = []
     for material in [m for m in dataset["Materials"]["material"].astype(str) if m in set(cap["material"])]:
         rows = cap[cap["material"] == material]
@@ -139,15 +143,15 @@ def capacity_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> lis
         if pivot.shape[1] == 0:
             continue
         data = pivot.reset_index()
-        data.columns = [str(c) for c in data.columns]
-        unit = units.get(material, "")
-        blocks.append(ChartBlock(f"Domestic capacity for {material}", data, "stacked",
+        data.columns = ["year"] + [names.facility(c) for c in pivot.columns]
+        unit = names.unit(material)
+        blocks.append(ChartBlock(f"Domestic capacity for {names.material(material)}", data, "stacked",
                                  y_title=f"{unit}/year" if unit else "per year", x_title="year"))
     return blocks
 
 
 def cost_block(costs: Mapping[str, float], dataset: Dataset | None = None) -> ChartBlock | None:
-    rows = [(name, float(value)) for name, value in costs.items()
+    rows = [(cost_label(name), float(value)) for name, value in costs.items()
             if value is not None and not math.isnan(float(value)) and abs(float(value)) > 1e-9]
     if not rows:
         return None
@@ -160,32 +164,43 @@ def cost_block(costs: Mapping[str, float], dataset: Dataset | None = None) -> Ch
 
 
 def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, before: str | None = None):
-    """Write `blocks` (data + chart) on a new sheet of `wb` (write-only or not), placed
-    before the sheet titled `before` if given. Returns the sheet."""
+    """Write `blocks` on a new sheet of `wb`, placed before the sheet titled `before` if
+    given. Each block prints on its own page: its title, the chart, then the chart's data
+    (header names wrapped in narrow columns, so the page is about as wide as the chart).
+    Returns the sheet."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    from planner.io.workbook_style import BOLD, TITLE_FONT, WRAP, print_setup
 
     ws = wb.create_sheet(title=title)
-    write_only = not hasattr(ws, "cell")
-    widths = max([2] + [b.data.shape[1] for b in blocks])
-    for idx in range(1, widths + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 16 if idx > 1 else 26
+    n_columns = max([2] + [b.data.shape[1] for b in blocks])
+    ws.column_dimensions["A"].width = _FIRST_WIDTH
+    for idx in range(2, n_columns + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = _DATA_WIDTH
     row = 1
-    bold = Font(bold=True)
-    for block in blocks:
+    for number, block in enumerate(blocks):
+        if number:
+            ws.row_breaks.append(Break(id=row - 1))  # each chart starts a printed page: none is cut
         data = block.data
         n_rows, n_cols = data.shape
-        _append(ws, [block.title], write_only, font=bold)
-        header_row = row + 1
-        _append(ws, list(data.columns), write_only, font=bold)
+        _append(ws, [block.title], font=TITLE_FONT)
+        anchor = row + 1
+        for _ in range(_CHART_ROWS):
+            _append(ws, [])
+        header_row = anchor + _CHART_ROWS
+        _append(ws, list(data.columns), font=BOLD)
+        longest = max(len(str(c)) for c in data.columns[1:]) if n_cols > 1 else 0
+        ws.row_dimensions[header_row].height = 15 * max(1, -(-longest // (_DATA_WIDTH - 1)))
+        for cell in ws[header_row]:
+            cell.alignment = WRAP
         for values in data.itertuples(index=False, name=None):
-            _append(ws, [_plain(v) for v in values], write_only)
-        used = 2 + n_rows
-        pad = max(used, _CHART_ROWS) - used + 1
-        for _ in range(pad):
-            _append(ws, [], write_only)
+            _append(ws, [_plain(v) for v in values])
+            for col in range(2, n_cols + 1):
+                ws.cell(row=ws._current_row, column=col).number_format = "#,##0"
+        _append(ws, [])
 
         chart = BarChart()
         chart.type = "col" if block.kind != "bar" else "bar"
@@ -199,7 +214,7 @@ def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, befo
         chart.x_axis.title = block.x_title or None
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.width, chart.height = 18, 8.5
+        chart.width, chart.height = _CHART_CM
         if n_rows and n_cols > 1:
             values = Reference(ws, min_col=2, max_col=n_cols, min_row=header_row, max_row=header_row + n_rows)
             chart.add_data(values, titles_from_data=True)
@@ -211,29 +226,18 @@ def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, befo
                 chart.set_categories(cats)
         if block.kind == "bar":
             chart.legend = None
-        ws.add_chart(chart, f"{get_column_letter(max(n_cols, 2) + 2)}{row}")
-        row += used + pad
+        ws.add_chart(chart, f"A{anchor}")
+        row = ws._current_row + 1
+    print_setup(ws, title_rows=None)
     if before is not None and before in wb.sheetnames:
         offset = wb.sheetnames.index(before) - wb.sheetnames.index(title)
         wb.move_sheet(title, offset)
     return ws
 
 
-def _append(ws, values: list, write_only: bool, font=None) -> None:
-    if font is None:
-        ws.append(values)
-        return
-    if write_only:
-        from openpyxl.cell import WriteOnlyCell
-
-        cells = []
-        for v in values:
-            cell = WriteOnlyCell(ws, value=v)
-            cell.font = font
-            cells.append(cell)
-        ws.append(cells)
-    else:
-        ws.append(values)
+def _append(ws, values: list, font=None) -> None:
+    ws.append(values)
+    if font is not None:
         # only the cells just appended: ws[row] would add styled blank cells up to the sheet's widest row
         for col in range(1, len(values) + 1):
             ws.cell(row=ws._current_row, column=col).font = font

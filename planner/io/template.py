@@ -24,7 +24,6 @@ from typing import Any, Iterable
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -220,7 +219,7 @@ def _settings(ws: Worksheet, settings: dict[str, Any], row_counts: dict[str, int
             value = None if col is None or col.default == manifest.FIRST_YEAR else col.default
         ws.append([key, _cell_value(value, col.kind if col else "text")])
         if col is not None:
-            ws.cell(ws.max_row, 1).comment = _comment(column_note(col))
+            ws.cell(ws.max_row, 1).comment = workbook_style.header_note(column_note(col))
             if col.required:
                 ws.cell(ws.max_row, 1).font = workbook_style.BOLD
             dv = _validation(col)
@@ -265,14 +264,9 @@ def _table(ws: Worksheet, sheet: Sheet, frame: pd.DataFrame | None, row_counts: 
 
 def _header_notes(ws: Worksheet, columns: Iterable[Column]) -> None:
     for idx, col in enumerate(columns, start=1):
-        ws.cell(1, idx).comment = _comment(column_note(col))
+        ws.cell(1, idx).comment = workbook_style.header_note(column_note(col))
 
 
-def _comment(text: str) -> Comment:
-    comment = Comment(text, "trust-planner")
-    comment.width = 320
-    comment.height = 40 + 18 * (text.count("\n") + len(text) // 45)
-    return comment
 
 
 def _validation(col: Column) -> DataValidation | None:

@@ -15,9 +15,11 @@ rows with :func:`append_rows` and save with :func:`workbook_bytes` and
 Large tables: :func:`append_rows` writes plain value rows (text, numbers,
 booleans, blanks) as sheet XML directly, spliced into openpyxl's output at save
 time, byte for byte what openpyxl would write for them (about 20x faster than
-openpyxl's cell objects, which cost ~50 s for 100,000 rows). Header notes, data
-validations, defined names, frozen panes and the ``<dimension>`` record stay
-openpyxl's.
+openpyxl's cell objects, which cost ~50 s for 100,000 rows). Number formats are
+given per column, or per row where a column's unit varies by row; their cells read
+back as openpyxl's would (the style table may number them in another order).
+Header notes, data validations, defined names, frozen panes and the
+``<dimension>`` record stay openpyxl's.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ import weakref
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -66,10 +69,61 @@ def style_header(ws: Worksheet, required: list[bool] | None = None) -> None:
     ws.freeze_panes = "A2"
 
 
+def header_note(text: str) -> Comment:
+    """A note for a header cell, sized to show its text (hover to read it)."""
+    comment = Comment(text, "trust-planner")
+    comment.width = 320
+    comment.height = 40 + 18 * (text.count("\n") + len(text) // 45)
+    return comment
+
+
+def print_setup(ws: Worksheet, title_rows: str | None = "1:1", one_page: bool = False) -> None:
+    """Landscape A4, one page wide (and one page tall if ``one_page``), ``title_rows``
+    repeated on every page, the sheet's name and page number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A, page &P of &N"
+
+
+#: Points per line of 11-point text, and characters per unit of column width in wrapped text.
+LINE_POINTS = 15.0
+_CHARS_PER_WIDTH = 1.15
+
+
+def wrapped_height(cells: Iterable[tuple[Any, float]]) -> float:
+    """Row height, points, that shows every (text, column width) wrapped in full: spreadsheet
+    programs do not all size rows to wrapped text they did not lay out themselves."""
+    lines = 1
+    for text, width in cells:
+        per_line = max(1, int(width * _CHARS_PER_WIDTH) - 1)
+        count = sum(max(1, -(-len(part) // per_line)) for part in str(text or "").split("\n"))
+        lines = max(lines, count)
+    return LINE_POINTS * lines
+
+
 def set_width(ws: Worksheet, letter: str, texts: list[Any]) -> None:
     """Set a readable column width from a sample of the column's texts."""
     longest = max((len(str(t)) for t in texts if t is not None), default=0)
     ws.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
+
+
+#: A column's number format for append_rows: None (General), one format for every row, or
+#: one per row (None entries: General).
+ColumnFormat = str | Sequence[str | None] | None
+
+
+def style_id(ws: Worksheet, number_format: str) -> int:
+    """The workbook's cell-style index (the ``s`` attribute of a cell) for a number format,
+    registered as openpyxl registers the style of a cell it writes (a cell not placed on the
+    sheet: the public ``style_id`` of a styled cell)."""
+    cell = Cell(ws)
+    cell.number_format = number_format
+    return cell.style_id
 
 
 @dataclass(frozen=True)
@@ -89,13 +143,17 @@ class _NotPlain(Exception):
     """A value append_rows leaves to openpyxl (dates, Decimal, inf, illegal characters...)."""
 
 
-def append_rows(ws: Worksheet, rows: Iterable[list[Any]]) -> None:
+def append_rows(ws: Worksheet, rows: Iterable[list[Any]], formats: Sequence[ColumnFormat] | None = None
+                ) -> None:
     """Append value rows below a worksheet's rows, as ``ws.append`` would, once per sheet.
 
     Rows of plain values (None, str, bool, int, float) are kept as sheet XML and
     spliced in by :func:`workbook_bytes`; nothing may be written to ``ws`` below
     them afterwards (saving checks). Any other value makes every row go through
     ``ws.append`` instead, with openpyxl's own checks and errors.
+
+    ``formats`` gives each column's number format (:data:`ColumnFormat`); the cells
+    get it as openpyxl cells with that ``number_format`` would (blank cells are not written).
     """
     rows = rows if isinstance(rows, list) else list(rows)
     if ws in _ROWS:
@@ -104,13 +162,18 @@ def append_rows(ws: Worksheet, rows: Iterable[list[Any]]) -> None:
         return
     first = ws._current_row + 1
     width = max(len(row) for row in rows)
+    styles = _column_styles(ws, formats or (), len(rows))
     try:
         if not width:
             raise _NotPlain(rows)
-        xml = _rows_xml(rows, first, width).encode("utf-8")
+        xml = _rows_xml(rows, first, width, _style_attributes(ws, styles, width)).encode("utf-8")
     except (_NotPlain, UnicodeEncodeError):
-        for row in rows:
+        for index, row in enumerate(rows):
             ws.append(row)
+            for column, style in enumerate(styles, start=1):
+                fmt = style if style is None or isinstance(style, str) else style[index]
+                if fmt is not None and column <= len(row) and row[column - 1] is not None:
+                    ws.cell(row=ws._current_row, column=column).number_format = fmt
         return
     last = first + len(rows) - 1
     # openpyxl's calculate_dimension: ws.append makes a cell of every value, None too
@@ -131,39 +194,74 @@ def _escape(text: str) -> str:
     return text
 
 
-def _rows_xml(rows: list[list[Any]], first: int, width: int) -> str:
-    """What openpyxl's writer produces for these values (etree_write_cell, write_row)."""
+def _column_styles(ws: Worksheet, formats: Sequence[ColumnFormat], n_rows: int) -> list:
+    """Per column: None, a number format, or a list of per-row formats (checked for length)."""
+    out: list = []
+    for fmt in formats:
+        if fmt is None or isinstance(fmt, str):
+            out.append(fmt)
+        else:
+            fmt = list(fmt)
+            if len(fmt) != n_rows:
+                raise ValueError(f"append_rows: {len(fmt)} row formats for {n_rows} rows on {ws.title!r}")
+            out.append(fmt)
+    return out
+
+
+def _style_attributes(ws: Worksheet, styles: list, width: int) -> list:
+    """Per column the text put after a cell's reference: '' (General), ' s="N"', or a per-row list."""
+    ids: dict[str, str] = {}
+
+    def attribute(fmt: str | None) -> str:
+        if fmt is None or fmt == "General":
+            return ""
+        if fmt not in ids:
+            ids[fmt] = f' s="{style_id(ws, fmt)}"'
+        return ids[fmt]
+
+    out: list = []
+    for column in range(width):
+        style = styles[column] if column < len(styles) else None
+        out.append(attribute(style) if style is None or isinstance(style, str) else [attribute(f) for f in style])
+    return out
+
+
+def _rows_xml(rows: list[list[Any]], first: int, width: int, attributes: list) -> str:
+    """What openpyxl's writer produces for these values (etree_write_cell, write_row);
+    ``attributes`` from :func:`_style_attributes`."""
     letters = [get_column_letter(i) for i in range(1, width + 1)]
     illegal = ILLEGAL_CHARACTERS_RE.search
     errors = set(ERROR_CODES)
     out: list[str] = []
-    for number, row in enumerate(rows, start=first):
+    for index, (number, row) in enumerate(enumerate(rows, start=first)):
         n = str(number)
         out.append(f'<row r="{n}">')
-        for letter, v in zip(letters, row):
+        for letter, v, a in zip(letters, row, attributes):
             t = type(v)
             if v is None:
                 continue
+            if type(a) is list:
+                a = a[index]
             if t is str:
                 v = v[:32767]
                 if illegal(v):
                     raise _NotPlain(v)
                 if v == "":
-                    out.append(f'<c r="{letter}{n}" t="inlineStr" />')
+                    out.append(f'<c r="{letter}{n}"{a} t="inlineStr" />')
                 elif len(v) > 1 and v[0] == "=":
-                    out.append(f'<c r="{letter}{n}"><f>{_escape(v[1:])}</f><v /></c>')
+                    out.append(f'<c r="{letter}{n}"{a}><f>{_escape(v[1:])}</f><v /></c>')
                 elif v in errors:
-                    out.append(f'<c r="{letter}{n}" t="e"><v>{v}</v></c>')
+                    out.append(f'<c r="{letter}{n}"{a} t="e"><v>{v}</v></c>')
                 else:
                     stripped = v.strip()
                     space = ' xml:space="preserve"' if stripped and stripped != v else ""
-                    out.append(f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
+                    out.append(f'<c r="{letter}{n}"{a} t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
             elif t is float or t is int:
                 if t is float and not math.isfinite(v):
                     raise _NotPlain(v)
-                out.append(f'<c r="{letter}{n}" t="n"><v>{"%.16g" % v}</v></c>')
+                out.append(f'<c r="{letter}{n}"{a} t="n"><v>{"%.16g" % v}</v></c>')
             elif t is bool:
-                out.append(f'<c r="{letter}{n}" t="b"><v>{"1" if v else "0"}</v></c>')
+                out.append(f'<c r="{letter}{n}"{a} t="b"><v>{"1" if v else "0"}</v></c>')
             else:
                 raise _NotPlain(v)
         out.append("</row>")

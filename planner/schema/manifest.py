@@ -166,6 +166,8 @@ SHEETS: tuple[Sheet, ...] = (
     ), key=("supplier", "material")),
     Sheet("Facilities", False, "domestic facility, existing or candidate", (
         Column("facility", "id", "Facility id.", required=True),
+        Column("name", "text", "Facility name, shown next to its id in plans and reports (blank: the id and "
+               "its location).", default=""),
         Column("kind", "choice", "Kind of facility.", required=True, choices=FACILITY_KINDS),
         Column("material", "id", "Output material.", required=True, ref="Materials"),
         Column("module_capacity", "number", "Units per year per module.", required=True, minimum=0.0,

@@ -38,7 +38,7 @@ def _outcome():
 def test_plan_has_spec_sheets_summary_and_input_copies(tmp_path: Path):
     path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset())
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames[: len(SPEC_SHEETS)] == SPEC_SHEETS
+    assert wb.sheetnames[: len(SPEC_SHEETS) + 1] == ["Read me"] + SPEC_SHEETS
     assert "Input.Offers" in wb.sheetnames and "Input.Settings" in wb.sheetnames
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["objective"] == 50.0
@@ -97,16 +97,68 @@ def test_plan_sheets_order_header_style_and_values(tmp_path: Path):
     path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset(), extra_sheets=extra)
     wb = load_workbook(path)
     names = wb.sheetnames
-    assert names[:len(SPEC_SHEETS) + 3] == SPEC_SHEETS + ["Notes", "Dated", "Charts"]
-    assert names[len(SPEC_SHEETS) + 3] == "Input.Settings" and "Sheet" not in names
-    assert wb.active.title == "Summary"
+    assert names[:len(SPEC_SHEETS) + 4] == ["Read me"] + SPEC_SHEETS + ["Notes", "Dated", "Charts"]
+    assert names[len(SPEC_SHEETS) + 4] == "Input.Settings" and "Sheet" not in names
+    assert wb.active.title == "Read me"
     for name in ("Summary", "Sourcing", "Input.Offers"):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         head = ws["A1"]
         assert head.font.b and head.font.color.rgb.endswith("FFFFFF") and head.fill.fgColor.rgb.endswith("1F4E78")
-    assert wb["Sourcing"]["A2"].font.b is not True  # data rows are unstyled
+    assert wb["Sourcing"]["A2"].font.b is not True  # data rows are not bold
     assert list(wb["Notes"].iter_rows(values_only=True)) == [("n", "x", "tags"), (3, None, "['a', 'b']"),
                                                              (4, 1.5, None)]
     assert list(wb["Dated"].iter_rows(values_only=True)) == [("when", "what"), (dt.datetime(2026, 1, 2), "start")]
     assert wb["Charts"]._charts  # charts read back (their ranges point into the Charts sheet)
+
+
+def test_plan_cells_carry_formats_units_and_print_setup(tmp_path: Path):
+    path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset())
+    wb = load_workbook(path)
+    sourcing = wb["Sourcing"]
+    # years as years, quantities in the material's unit, prices with cents, money whole
+    assert [sourcing.cell(2, c).number_format for c in (2, 6, 7, 8)] == ["0", '#,##0.0" t"', "#,##0.00", "#,##0"]
+    notes = {c.value: c.comment.text for c in sourcing[1]}
+    assert "USD, discounted to 2026" in notes["cost"] and "not discounted" in notes["landed_unit_cost"]
+    summary = {row[0].value: row for row in wb["Summary"].iter_rows(min_row=2)}
+    assert [c.value for c in wb["Summary"][1]] == ["metric", "value", "unit", "in millions", "meaning"]
+    objective = summary["objective"]
+    assert objective[1].number_format == "#,##0" and objective[2].value == "USD, discounted to 2026"
+    assert objective[3].value == 50.0 and objective[3].number_format == '#,##0.0,,"M"'
+    assert summary["gap"][1].number_format == "0.00%" and summary["status"][3].value is None
+    assert summary["cost.purchases_ex_works"][4].value == "Purchases at ex-works prices"
+    # every header of a result sheet and of the Summary says what it holds (and its unit)
+    for name in SPEC_SHEETS:
+        ws = wb[name]
+        assert all(cell.comment is not None and cell.comment.text for cell in ws[1]), name
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert ws.print_title_rows == "$1:$1"
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, ws.sheet_properties.pageSetUpPr.fitToPage) == ("landscape", 1, True)
+        # the Summary on one page; the long sheets one page wide and as many tall as needed
+        assert setup.fitToHeight == (1 if name == "Summary" else 0)
+    assert sourcing.auto_filter.ref == "A1:H2"
+    assert wb["Input.Offers"]["C1"].comment.text.startswith("Ex-works price per unit.")
+
+
+def test_read_me_says_what_the_plan_is_its_status_and_discounting(tmp_path: Path):
+    path = write_plan(tmp_path / "plan.xlsx", _outcome(), _dataset())
+    ws = load_workbook(path)["Read me"]
+    text = {row[0]: row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert "India" in text["What this plan is"] and "2026 to 2027" in text["What this plan is"]
+    assert text["Status"] == "Optimal: no plan costs less than this one (50 USD)."
+    # default discount rate 8 %: 1,000,000 paid in 2030 is 1,000,000 / 1.08^4 = 735,029.9 as of 2026
+    assert "Discounted to 2026" in text["Money"] and "735,030 USD" in text["Money"]
+    for sheet in ["Summary"] + SPEC_SHEETS[1:] + ["Charts"]:
+        assert text[sheet], sheet
+    assert ws.page_setup.fitToHeight == 1
+
+
+def test_status_in_words_says_what_the_gap_means():
+    from planner.io.plan_terms import status_sentence
+
+    assert status_sentence("optimal", 7_062_154_068.3, 7_050_371_977.9, 0.0016683, "USD").startswith(
+        "Optimal within 0.17 %: this plan costs 7,062.2 million USD, and the solver proved that no plan costs "
+        "less than 7,050.4 million USD")
+    late = status_sentence("time limit reached: best plan found, not proven optimal", 1000.0, 900.0, 0.1, "EUR")
+    assert late.startswith("Not proven optimal") and "up to 10.0 % less" in late

@@ -26,7 +26,7 @@ def _sheet(path: Path, name: str) -> list[tuple]:
 
 
 def _summary(path: Path) -> dict:
-    return {k: v for k, v in _sheet(path, "Summary")[1:]}
+    return {row[0]: row[1] for row in _sheet(path, "Summary")[1:]}
 
 
 def test_infeasible_exits_3_names_the_policy_and_writes_no_plan(tmp_path):

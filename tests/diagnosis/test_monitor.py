@@ -80,7 +80,8 @@ def test_capb_at_3_seconds_through_the_cli(tmp_path):
         assert "no plan found within the time limit" in text and not plan.exists()
         return
     assert result.exit_code == 0, text
-    summary = {k: v for k, v in list(load_workbook(plan, read_only=True)["Summary"].iter_rows(values_only=True))[1:]}
+    rows = list(load_workbook(plan, read_only=True)["Summary"].iter_rows(values_only=True))
+    summary = {row[0]: row[1] for row in rows[1:]}
     assert summary["proven_optimal"] is False
     assert summary["status"] == "time limit reached: best plan found, not proven optimal"
     assert summary["objective"] >= published_optimum("capb", 5000) * (1 - 1e-9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 
 import numpy as np
@@ -118,3 +119,42 @@ def test_append_rows_once_per_sheet_and_nothing_below(tmp_path):
     ws["A9"] = "below"
     with pytest.raises(ValueError):
         workbook_style.workbook_bytes(wb)
+
+
+def test_fast_rows_with_number_formats_read_back_as_openpyxl_cells():
+    # one format for a column, one per row (units that vary by row), General (None) and blanks
+    rows = [["Li", 2026, 1500.0, 0.25, None], ["Co", 2027, 869.9999999999999, None, "x"], ["Li", 2028, 0.0, 1.0, ""]]
+    formats = [None, "0", ['#,##0.0" t"', '#,##0.0" kg"', '#,##0.0" t"'], "0.0%", "#,##0"]
+
+    def workbook(fast: bool) -> bytes:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["material", "year", "quantity", "share", "note"])
+        if fast:
+            workbook_style.append_rows(ws, rows, formats)
+            assert ws in workbook_style._ROWS  # really the fast path
+        else:
+            for row in rows:
+                ws.append(row)
+                for column, fmt in enumerate(formats, start=1):
+                    fmt = fmt if fmt is None or isinstance(fmt, str) else fmt[ws._current_row - 2]
+                    if fmt is not None and row[column - 1] is not None:
+                        ws.cell(ws._current_row, column).number_format = fmt
+        return workbook_style.workbook_bytes(wb)
+
+    def cells(data: bytes) -> list:
+        ws = openpyxl.load_workbook(io.BytesIO(data)).active
+        return [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+
+    # the same cells and formats (the style table may number them in another order)
+    assert cells(workbook(True)) == cells(workbook(False))
+    cells = openpyxl.load_workbook(io.BytesIO(workbook(True))).active
+    assert cells["C2"].number_format == '#,##0.0" t"' and cells["C3"].number_format == '#,##0.0" kg"'
+    assert (cells["B2"].number_format, cells["D2"].number_format, cells["A2"].number_format) == ("0", "0.0%",
+                                                                                                "General")
+
+
+def test_row_formats_must_match_the_rows():
+    ws = openpyxl.Workbook().active
+    with pytest.raises(ValueError, match="2 row formats for 3 rows"):
+        workbook_style.append_rows(ws, [[1], [2], [3]], [["0", "0"]])

@@ -26,14 +26,15 @@ def hand_plan(tmp_path_factory) -> Path:
 
 
 def _blocks(ws) -> dict[str, list[tuple]]:
-    """Chart data blocks on the Charts sheet: title -> [header, rows...]."""
-    blocks, current = {}, None
+    """Chart data blocks on the Charts sheet: title -> [header, rows...]. A block is its title
+    row, the rows the chart covers (empty), then its data up to the next empty row."""
+    blocks, current, ended = {}, None, True
     for row in ws.iter_rows(values_only=True):
         values = tuple(v for v in row if v is not None)
         if not values:
-            current = None
-        elif current is None:
-            current = blocks.setdefault(values[0], [])
+            ended = ended or bool(current)
+        elif ended:
+            current, ended = blocks.setdefault(values[0], []), False
         else:
             current.append(values)
     return blocks
@@ -46,27 +47,35 @@ def test_plan_has_native_stacked_supply_capacity_and_cost_charts(hand_plan):
     blocks = _blocks(wb["Charts"])
     # expected over base and ban (p = 0.5 each): 2026 AU 0.5 x 10 + 0.5 x 11; 2027 AU 0.5 x 4 + 0.5 x 2,
     # domestic 6 in both
-    assert blocks["Supply of LI by country (expected)"] == [("year", "AU", "IN (domestic)"), (2026, 10.5, 0),
-                                                           (2027, 3, 6)]
-    assert blocks["Domestic capacity for LI"] == [("year", "R1"), (2026, 0), (2027, 6)]
+    # materials, countries and domestic production by name; R1 has neither name nor location
+    assert blocks["Supply of Lithium (LI) by country (expected)"] == [
+        ("year", "Australia (AU)", "India (domestic production)"), (2026, 10.5, 0), (2027, 3, 6)]
+    assert blocks["Domestic capacity for Lithium (LI)"] == [("year", "R1"), (2026, 0), (2027, 6)]
     costs = dict(blocks["Cost breakdown (expected, discounted)"][1:])
-    assert costs["qualification"] == 50 and costs["contracts"] == 5
+    assert costs["Qualifying suppliers (one-off)"] == 50 and costs["Contracting offers (one-off)"] == 5
     with zipfile.ZipFile(hand_plan) as z:
         charts = [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
     assert len(charts) == 4  # LI supply, ORE supply, LI capacity, costs
-    supply = next(c for c in charts if "Supply of LI" in c)
+    supply = next(c for c in charts if "Supply of Lithium (LI)" in c)
     assert '<grouping val="stacked"' in supply and '<overlap val="100"' in supply
-    assert "'Charts'!$B$3:$B$4" in supply  # the AU series references its data cells
+    # the AU series references its data cells: title row 1, the chart over rows 2-19, header 20
+    assert "'Charts'!$B$21:$B$22" in supply
     assert '<barDir val="bar"' in next(c for c in charts if "Cost breakdown" in c)
+    # printed one chart per page: a break before each block after the first, at its title row
+    ws = load_workbook(hand_plan)["Charts"]
+    titles = [row for row in range(1, ws.max_row + 1) if str(ws.cell(row, 1).value or "") in blocks]
+    assert [b.id for b in ws.row_breaks.brk] == [row - 1 for row in titles[1:]]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
 
 
 def test_png_export_writes_a_file_per_chart(hand_plan, tmp_path):
     saved = read_plan(hand_plan)
     blocks = plan_chart_blocks(saved.tables, saved.dataset, saved.costs)
-    assert [b.title for b in blocks] == ["Supply of LI by country (expected)", "Supply of ORE by country (expected)",
-                                         "Domestic capacity for LI", "Cost breakdown (expected, discounted)"]
+    assert [b.title for b in blocks] == ["Supply of Lithium (LI) by country (expected)",
+                                         "Supply of Spodumene (ORE) by country (expected)",
+                                         "Domestic capacity for Lithium (LI)", "Cost breakdown (expected, discounted)"]
     written = export_pngs(blocks[:1], tmp_path / "png", saved.name)
-    assert [p.name for p in written] == ["hand-supply-of-li-by-country-expected.png"]
+    assert [p.name for p in written] == ["hand-supply-of-lithium-li-by-country-expected.png"]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in written)
 
 
