@@ -152,8 +152,7 @@ class HighsSession:
             h.setOptionValue("mip_abs_gap", float(config["abs_gap"]))
         for key, val in options.items():
             h.setOptionValue(key, val)
-        h.HandleKeyboardInterrupt = True
-        h.run()
+        _run_interruptibly(h)
         status = h.getModelStatus()
         info = h.getInfo()
         self._sol = h.getSolution()
@@ -407,6 +406,34 @@ class HighsSession:
         start, index, value = self._matrix
         a, b = int(start[r]), int(start[r + 1])
         return index[a:b].tolist(), value[a:b].tolist()
+
+
+#: Seconds an interrupted run is waited for after HiGHS was asked to stop: presolve calls no
+#: interrupt callback, so it may not stop at once; the interrupt is raised again anyway.
+STOP_WAIT_S = 1.0
+#: How often the main thread wakes while HiGHS runs (a signal is handled at the latest then).
+_POLL_S = 0.1
+
+
+def _run_interruptibly(h) -> None:
+    """``h.run()`` in highspy's solver thread (``startSolve``) while the main thread waits in
+    short steps, so Python handles signals during the run: ``h.run()`` called directly blocks
+    the main thread, and a Ctrl-C was only seen once HiGHS had finished by itself.
+
+    An exception in the main thread while waiting (KeyboardInterrupt, or what the CLI raises
+    for SIGTERM) asks HiGHS to stop (``cancelSolve``, seen by the interrupt callbacks that
+    ``HandleUserInterrupt`` subscribes), waits for it at most :data:`STOP_WAIT_S` and is raised
+    again: the run's outcome is not used.
+    """
+    h.HandleUserInterrupt = True
+    thread = h.startSolve()
+    try:
+        while not h.wait(_POLL_S)[0]:
+            pass
+    except BaseException:
+        h.cancelSolve()
+        thread.join(STOP_WAIT_S)
+        raise
 
 
 def _merge(idx: list[int], val: list[float]):

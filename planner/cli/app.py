@@ -1,11 +1,14 @@
 """The command line: `trust-planner solve | validate | template | ...`.
 
 Exit statuses: 0 plan written (or input valid); 1 internal error (one line; --debug
-shows the traceback); 2 bad input; 3 infeasible; 4 no plan found within the time limit.
+shows the traceback); 2 bad input or an output target refused before reading; 3
+infeasible; 4 no plan found within the time limit; 5 an output could not be written
+(disk full...), the previous file unchanged.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -13,10 +16,14 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from planner import __version__
+from planner.cli import signals
+from planner.cli.outputs import preflight, say_replaced
+from planner.io.targets import LOG_HEADER, Target, TargetError, WriteFailed
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_WRITE_FAILED = 0, 1, 2, 3, 4, 5
 
 #: The embedded default: `trust-planner solve` with no argument solves it.
 EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example.xlsx"
@@ -58,6 +65,12 @@ SetOption = Annotated[Optional[list[str]], typer.Option(
          "SHEET+[COL=V,...] (a new row). Repeatable.")]
 
 
+def _input_or_exit(path: Path) -> None:
+    if not path.exists():
+        err.print(f"[red]input not found: {escape(str(path))}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _read_or_exit(path: Path, raise_limits: bool = False, sets: Optional[list[str]] = None):
     """Read and validate `path` with the `--set` overrides; on bad input print every problem and exit 2."""
     from planner.schema.problems import InputError
@@ -69,10 +82,10 @@ def _read_or_exit(path: Path, raise_limits: bool = False, sets: Optional[list[st
         dataset, warnings = read_input(path, limits=limits, overrides=parse_all(sets or ()))
     except InputError as exc:
         from planner.cli.terminal import problems_table
-        err.print(problems_table(exc.problems, f"{len(exc.problems)} problem(s) in {path.name}"))
+        err.print(problems_table(exc.problems, escape(f"{len(exc.problems)} problem(s) in {path.name}")))
         if exc.warnings:
             err.print(problems_table(exc.warnings, "warnings"))
-        err.print(f"[red]{path.name} is not valid: nothing was solved or written.[/red]")
+        err.print(f"[red]{escape(path.name)} is not valid: nothing was solved or written.[/red]")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if warnings:
         from planner.cli.terminal import problems_table
@@ -105,57 +118,58 @@ def solve(
     from models.outcome import SolveOptions, Status
     from models.solve import solve_dataset
     from planner.io.plan import MARGINAL_SHEET, write_plan
+    from planner.io.workbook_style import write_atomic
     from planner.cli.progress import live_progress
     from planner.cli.terminal import print_solve_summary
 
     path = input_path or EXAMPLE
-    if not path.exists():
-        err.print(f"[red]input not found: {path}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    plan_path = output or default_plan_path(path)
+    replaced = preflight([Target(plan_path, "-o"), Target(explain, "--explain"), Target(log, "--log"),
+                          Target(plots, "--plots", "folder")], inputs=[path])
+    _input_or_exit(path)
     dataset = _read_or_exit(path, large, sets)
-    if log:  # HiGHS appends to its log file: start a fresh one
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text("")
+    if log:  # HiGHS appends to its log file: start a fresh one, marked as ours (planner.io.targets)
+        write_atomic(log, f"{LOG_HEADER} of trust-planner solve {path.name}\n".encode())
     with live_progress(console, quiet) as on_progress:
         options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log, on_progress=on_progress,
                                marginals=marginals, lp_start=lp_start)
         outcome = solve_dataset(dataset, options)
     if outcome.status is Status.INFEASIBLE:
-        _explain_infeasible(dataset, options, explain, quiet)
+        _explain_infeasible(dataset, options, explain, quiet, replaced)
         raise typer.Exit(EXIT_INFEASIBLE)
     if outcome.status is Status.NO_SOLUTION:
         err.print(f"[red]no plan found within the time limit ({outcome.solve_seconds:.1f} s); "
                   "raise --time-limit or the Settings time_limit_s. Nothing written.[/red]")
         raise typer.Exit(EXIT_NO_PLAN)
     if not outcome.status.has_plan:
-        err.print(f"[red]solver ended with: {outcome.status.value}. {outcome.message}[/red]")
+        err.print(f"[red]solver ended with: {outcome.status.value}. {escape(outcome.message)}[/red]")
         raise typer.Exit(EXIT_INTERNAL)
-    plan_path = output or default_plan_path(path)
     extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
     write_plan(plan_path, outcome, dataset, extra_sheets=extra)
     print_solve_summary(console, outcome, dataset, plan_path)
+    say_replaced(console, replaced, plan_path)
     if plots:
         _export_plots(outcome, dataset, plots, plan_path.stem)
     if marginals and outcome.marginals is None:
         why = next((part for part in outcome.message.split("; ") if part.startswith("marginal values")), "")
-        err.print(f"[yellow]no Marginal values sheet ({why or outcome.message})[/yellow]")
+        err.print(f"[yellow]no Marginal values sheet ({escape(why or outcome.message)})[/yellow]")
 
 
 def _export_plots(outcome, dataset, directory: Path, prefix: str) -> None:
     """PNG copies of the plan's charts; the plan is already written, so a missing
-    matplotlib is a warning, not a failure."""
+    matplotlib or a foreign file in the way is a warning, not a failure."""
     from planner.io.charts import ChartsUnavailable, export_pngs, plan_chart_blocks
 
     try:
         written = export_pngs(plan_chart_blocks(outcome.tables, dataset, outcome.costs), directory, prefix)
-    except ChartsUnavailable as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
+    except (ChartsUnavailable, TargetError) as exc:
+        err.print(f"[yellow]{escape(str(exc))}[/yellow]")
         return
     for path in written:
-        console.print(f"Chart written to [bold]{path}[/bold]")
+        console.print(f"Chart written to [bold]{escape(str(path))}[/bold]")
 
 
-def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) -> None:
+def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool, replaced) -> None:
     """Name the conflicting policies and limits (models.analysis.diagnosis); write them to ``explain`` if given."""
     from dataclasses import replace
 
@@ -169,7 +183,8 @@ def _explain_infeasible(dataset, options, explain: Optional[Path], quiet: bool) 
     print_diagnosis(err, diagnosis, explain)
     if explain:
         write_diagnosis(explain, diagnosis, dataset)
-        err.print(f"Diagnosis written to [bold]{explain}[/bold]")
+        err.print(f"Diagnosis written to [bold]{escape(str(explain))}[/bold]")
+        say_replaced(err, replaced, explain)
 
 
 @app.command()
@@ -179,13 +194,11 @@ def validate(
     sets: SetOption = None,
 ) -> None:
     """Read and check INPUT without solving: every problem with its cell; exit 0 if valid, 2 if not."""
-    if not input_path.exists():
-        err.print(f"[red]input not found: {input_path}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    _input_or_exit(input_path)
     dataset = _read_or_exit(input_path, large, sets)
     counts = ", ".join(f"{name} {len(t)}" for name, t in dataset.tables.items() if len(t))
     changed = f" with {len(sets)} override(s)" if sets else ""
-    console.print(f"[green]{input_path.name} is valid{changed}[/green] ({counts}); "
+    console.print(f"[green]{escape(input_path.name)} is valid{changed}[/green] ({counts}); "
                   f"sha256 {dataset.source.sha256[:12]}…")
 
 
@@ -196,8 +209,10 @@ def template(
     """Write a blank input template with notes on every header and dropdowns."""
     from planner.io.template import write_input_workbook
 
+    replaced = preflight([Target(path, "PATH")])
     write_input_workbook(path, None, None)
-    console.print(f"Blank template written to [bold]{path}[/bold]")
+    console.print(f"Blank template written to [bold]{escape(str(path))}[/bold]")
+    say_replaced(console, replaced, path)
 
 
 def _register_command_groups() -> None:
@@ -214,14 +229,32 @@ def main() -> None:
     """Console entry point: run the app; turn any internal error into one line and exit 1.
 
     Usage errors (unknown option, missing argument) are click's: exit 2, like bad input.
+    SIGINT and SIGTERM stop the command wherever it is (planner.cli.signals): nothing is
+    written, temporary files are removed, exit 130 or 143.
     """
+    previous = signals.install()
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except signals.Interrupted as exc:
+        _exit_interrupted(exc.what, exc.status)
+    except KeyboardInterrupt:  # raised before the handlers were installed
+        _exit_interrupted("Ctrl-C", 128 + 2)
+    except WriteFailed as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        sys.exit(EXIT_WRITE_FAILED)
     except Exception as exc:  # noqa: BLE001 - the one place internal errors are caught
         if _State.debug or "--debug" in sys.argv:
             traceback.print_exc()
-        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} (run with --debug for details)")
+        err.print(f"[red]internal error:[/red] {escape(f'{type(exc).__name__}: {exc}')} (run with --debug for details)")
         sys.exit(EXIT_INTERNAL)
+    finally:
+        signals.restore(previous)
+
+
+def _exit_interrupted(what: str, status: int) -> None:
+    """Say so and exit at once: a HiGHS run that did not stop within its wait
+    (models.highs.session.STOP_WAIT_S) must not hold the process, so no interpreter shutdown."""
+    err.print(f"[red]interrupted ({what}): stopped, nothing written.[/red]")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -50,5 +50,5 @@ def diagnosis_sheets(diagnosis: Diagnosis, dataset: Dataset) -> dict[str, pd.Dat
 
 
 def write_diagnosis(path: Path, diagnosis: Diagnosis, dataset: Dataset) -> Path:
-    write_workbook_atomic(Path(path), diagnosis_sheets(diagnosis, dataset))
+    write_workbook_atomic(Path(path), diagnosis_sheets(diagnosis, dataset), kind="diagnosis")
     return Path(path)

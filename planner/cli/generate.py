@@ -16,6 +16,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from planner.cli.outputs import preflight, say_replaced
+from planner.io.targets import Target
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -43,14 +47,15 @@ def generate(
     from planner.instances.generate import SIZES, generate_dataset
     from planner.io.template import write_input_workbook
 
+    replaced = preflight([Target(output, "-o")])
     tick = time.perf_counter()
     dataset = generate_dataset(size.value, seed)
     spec = SIZES[size.value]
     notes = [("generated", f"trust-planner generate --size {size.value} --seed {seed}"),
              ("size", f"{len(dataset['Materials'])} materials, {len(dataset['Suppliers'])} suppliers, "
                       f"{len(dataset['Offers'])} offers, {spec.years} years, {spec.scenarios} scenarios")]
-    output.parent.mkdir(parents=True, exist_ok=True)
     write_input_workbook(output, dataset.tables, dataset.settings, notes=notes)
     counts = ", ".join(f"{name} {len(t)}" for name, t in dataset.tables.items() if len(t))
-    console.print(f"[green]{size.value} instance (seed {seed}) written to[/green] [bold]{output}[/bold] "
+    console.print(f"[green]{size.value} instance (seed {seed}) written to[/green] [bold]{escape(str(output))}[/bold] "
                   f"({counts}) in {time.perf_counter() - tick:.1f} s")
+    say_replaced(console, replaced, output)

@@ -13,7 +13,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from planner.cli.outputs import preflight, refuse, say_replaced
+from planner.io.targets import Target, TargetError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_NOT_A_PLAN = 0, 1, 2
 DEFAULT_COMPARISON = Path("outputs") / "comparison.xlsx"
@@ -39,7 +43,7 @@ def _read(path: Path):
     try:
         return read_plan(path)
     except PlanError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_NOT_A_PLAN) from None
 
 
@@ -57,18 +61,21 @@ def compare(
     if len(plans) < 2:
         err.print("[red]compare needs at least two plans[/red]")
         raise typer.Exit(EXIT_NOT_A_PLAN)
+    path = output or DEFAULT_COMPARISON
+    replaced = preflight([Target(path, "-o"), Target(plots_dir, "--plots", "folder")], inputs=plans)
     saved = [_read(p) for p in plans]
     comparison = compare_plans(saved)
     for warning in comparison.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     console.print(_summary_table(comparison.summary, comparison.names, comparison.deltas))
     console.print(_TOLERANCE_LEGEND)
     if not comparison.inputs.empty:
         console.print(f"{len(comparison.inputs)} input cell(s) differ (sheet 'Input differences').")
     else:
         console.print("The plans' inputs are identical.")
-    path = write_comparison(comparison, output or DEFAULT_COMPARISON)
-    console.print(f"Comparison written to [bold]{path}[/bold]")
+    path = write_comparison(comparison, path)
+    console.print(f"Comparison written to [bold]{escape(str(path))}[/bold]")
+    say_replaced(console, replaced, path)
     if plots_dir is not None:
         _export(lambda: _pngs(chart_blocks(comparison), plots_dir, "comparison"))
 
@@ -86,7 +93,7 @@ def check(
     audit = audit_plan(saved)
     r = audit.recomputation
     if audit.findings:
-        table = Table(title=f"{len(audit.findings)} finding(s) in {plan.name}", title_justify="left")
+        table = Table(title=escape(f"{len(audit.findings)} finding(s) in {plan.name}"), title_justify="left")
         for name in ("check", "sheet", "where", "what"):
             table.add_column(name, overflow="fold")
         for f in audit.findings[:MAX_FINDINGS_SHOWN]:
@@ -94,9 +101,9 @@ def check(
         console.print(table)
         if len(audit.findings) > MAX_FINDINGS_SHOWN:
             console.print(f"... and {len(audit.findings) - MAX_FINDINGS_SHOWN} more")
-        console.print(f"[red]{plan.name} is not verified:[/red] {len(audit.findings)} violation(s) or mismatch(es).")
+        console.print(f"[red]{escape(plan.name)} is not verified:[/red] {len(audit.findings)} violation(s) or mismatch(es).")
         raise typer.Exit(EXIT_VIOLATIONS)
-    console.print(f"[green]{plan.name} is verified[/green]: every constraint holds and every cost component "
+    console.print(f"[green]{escape(plan.name)} is verified[/green]: every constraint holds and every cost component "
                   f"matches, recomputed from its own inputs; objective {_fmt(r.objective)} "
                   f"(expected cost {_fmt(r.expected_cost)}, CVaR at {r.alpha:g} {_fmt(r.cvar)}).")
 
@@ -109,6 +116,7 @@ def plots(
     """Write PLAN's charts (supply by country, domestic capacity, cost breakdown) as PNG files."""
     from planner.io.charts import export_plan_pngs
 
+    preflight([Target(directory, "--plots", "folder")], inputs=[plan])
     saved = _read(plan)
     _export(lambda: export_plan_pngs(saved, directory))
 
@@ -125,10 +133,12 @@ def _export(make) -> None:
     try:
         written = make()
     except ChartsUnavailable as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_NOT_A_PLAN) from None
+    except TargetError as exc:
+        refuse(exc)
     for path in written:
-        console.print(f"Chart written to [bold]{path}[/bold]")
+        console.print(f"Chart written to [bold]{escape(str(path))}[/bold]")
 
 
 _TOLERANCE_LEGEND = ("Deltas are against the first plan. [objective low, high]: where the difference of the optima "

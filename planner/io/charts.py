@@ -17,6 +17,7 @@ between blocks), landscape, one page wide.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Mapping
@@ -268,39 +269,53 @@ def _pyplot():
 
 
 def export_pngs(blocks: list[ChartBlock], directory: str | Path, prefix: str) -> list[Path]:
-    """One PNG per chart block in `directory`, named `<prefix>-<chart title>.png`."""
-    plt = _pyplot()
+    """One PNG per chart block in `directory`, named `<prefix>-<chart title>.png`, each
+    written whole or not at all and marked as ours (planner.io.targets.PNG_SOFTWARE).
+
+    Raises planner.io.targets.TargetError, before writing any, if a file of that name
+    exists that is not a chart of ours."""
+    from planner.io.targets import PNG_SOFTWARE, TargetError, file_kind
+    from planner.io.workbook_style import write_atomic
+
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for block in blocks:
-        data = block.data.set_index(block.data.columns[0])
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        fig.subplots_adjust(left=0.2 if block.kind == "bar" else 0.1, right=0.97, top=0.9,
-                            bottom=0.25 if block.kind == "clustered" else 0.14)
-        try:
-            if block.kind == "bar":
-                data.iloc[:, 0].plot.barh(ax=ax, color="#1F4E78")
-                ax.invert_yaxis()
-                ax.set_xlabel(block.y_title)
-                ax.set_ylabel("")
-            else:
-                text = any(isinstance(v, str) for v in data.index)
-                data.plot.bar(ax=ax, stacked=block.kind == "stacked", rot=35 if text else 0)
-                if text:
-                    for label in ax.get_xticklabels():
-                        label.set_horizontalalignment("right")
-                ax.set_ylabel(block.y_title)
-                ax.set_xlabel(block.x_title)
-                ax.legend(fontsize="small", frameon=False)
-            ax.set_title(block.title)
-            ax.grid(axis="y" if block.kind != "bar" else "x", alpha=0.3)
-            path = directory / f"{_slug(prefix)}-{_slug(block.title)}.png"
-            fig.savefig(path, dpi=100)
-            written.append(path)
-        finally:
-            plt.close(fig)
-    return written
+    images = {directory / f"{_slug(prefix)}-{_slug(block.title)}.png": _png(block, PNG_SOFTWARE)
+              for block in blocks}
+    for path in images:
+        if path.exists() and file_kind(path) not in ("png", "empty"):
+            raise TargetError(f"{path} exists and is not a chart written by trust-planner; no chart was written. "
+                              "Choose another folder, or move the file away first.")
+    return [write_atomic(path, data) for path, data in images.items()]
+
+
+def _png(block: ChartBlock, software: str) -> bytes:
+    """One chart as PNG bytes, with ``software`` as its Software text chunk."""
+    plt = _pyplot()
+    data = block.data.set_index(block.data.columns[0])
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig.subplots_adjust(left=0.2 if block.kind == "bar" else 0.1, right=0.97, top=0.9,
+                        bottom=0.25 if block.kind == "clustered" else 0.14)
+    try:
+        if block.kind == "bar":
+            data.iloc[:, 0].plot.barh(ax=ax, color="#1F4E78")
+            ax.invert_yaxis()
+            ax.set_xlabel(block.y_title)
+            ax.set_ylabel("")
+        else:
+            text = any(isinstance(v, str) for v in data.index)
+            data.plot.bar(ax=ax, stacked=block.kind == "stacked", rot=35 if text else 0)
+            if text:
+                for label in ax.get_xticklabels():
+                    label.set_horizontalalignment("right")
+            ax.set_ylabel(block.y_title)
+            ax.set_xlabel(block.x_title)
+            ax.legend(fontsize="small", frameon=False)
+        ax.set_title(block.title)
+        ax.grid(axis="y" if block.kind != "bar" else "x", alpha=0.3)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=100, metadata={"Software": software})
+        return out.getvalue()
+    finally:
+        plt.close(fig)
 
 
 def export_plan_pngs(plan, directory: str | Path) -> list[Path]:

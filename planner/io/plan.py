@@ -128,7 +128,8 @@ def write_plan(path: Path, outcome: SolveOutcome, dataset: Dataset,
         chart = _chart_decorator(sheets, dataset, outcome)
         if chart is not None:
             decorations.insert(0, chart)
-    write_workbook_atomic(path, sheets, decorate=lambda wb, ws: [d(wb, ws) for d in decorations], layouts=layouts)
+    write_workbook_atomic(path, sheets, decorate=lambda wb, ws: [d(wb, ws) for d in decorations], layouts=layouts,
+                          kind="plan")
     return path
 
 
@@ -329,7 +330,8 @@ def _number(value: Any) -> float | None:
 
 
 def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
-                          decorate: Any = None, layouts: Mapping[str, SheetLayout] | None = None) -> None:
+                          decorate: Any = None, layouts: Mapping[str, SheetLayout] | None = None,
+                          kind: str | None = None) -> None:
     """Write `sheets` (name -> table) to `path`, whole or not at all (the workbook is
     built in memory, turned into bytes by planner.io.workbook_style.workbook_bytes and
     written by its write_atomic, which also gives the file the user's usual permissions).
@@ -337,7 +339,8 @@ def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
     workbook_style.print_setup; `layouts` adds number formats and header notes by sheet.
 
     `decorate(workbook, worksheets)` may add sheets (charts) before saving; it must
-    not write below the data rows of the given worksheets (append_rows' rule).
+    not write below the data rows of the given worksheets (append_rows' rule). `kind`
+    (plan, comparison, diagnosis) marks the file as ours (planner.io.targets).
     """
     wb = Workbook()
     wb.remove(wb.active)  # the default "Sheet": the plan's sheets are exactly `sheets`
@@ -348,7 +351,8 @@ def write_workbook_atomic(path: Path, sheets: dict[str, pd.DataFrame],
     if decorate is not None:
         decorate(wb, worksheets)
     # the document's own created time is the real one (a plan is not a committed file)
-    write_atomic(path, workbook_bytes(wb, timestamp=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)))
+    write_atomic(path, workbook_bytes(wb, timestamp=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
+                                      kind=kind))
 
 
 def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, layout: SheetLayout):

@@ -44,6 +44,9 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from planner.io import targets
+from planner.io.targets import WriteFailed
+
 #: Timestamp written into every workbook we create (document created/modified).
 FIXED_TIMESTAMP = _dt.datetime(2000, 1, 1, 0, 0, 0)
 #: Date of every zip entry (the zip format starts in 1980).
@@ -276,13 +279,18 @@ def _splice(xml: bytes, rows: _FastRows) -> bytes:
     return head + rows.xml + xml[end:]
 
 
-def workbook_bytes(wb: Workbook, timestamp: _dt.datetime = FIXED_TIMESTAMP) -> bytes:
+def workbook_bytes(wb: Workbook, timestamp: _dt.datetime = FIXED_TIMESTAMP, kind: str | None = None) -> bytes:
     """The workbook as .xlsx bytes, identical for identical content and ``timestamp``
-    (the document's created/modified time: fixed for committed files, now for plans)."""
+    (the document's created/modified time: fixed for committed files, now for plans).
+
+    ``creator`` and, for an output workbook, ``category`` (``kind``: plan, comparison,
+    diagnosis) mark the file as ours: planner.io.targets lets a later command replace it."""
     wb.properties.created = timestamp
     wb.properties.modified = timestamp
-    wb.properties.creator = "trust-planner"
+    wb.properties.creator = targets.CREATOR
     wb.properties.lastModifiedBy = None
+    if kind is not None:
+        wb.properties.category = targets.category(kind)
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         # ExcelWriter directly: openpyxl's save_workbook would stamp "now".
@@ -306,13 +314,25 @@ def workbook_bytes(wb: Workbook, timestamp: _dt.datetime = FIXED_TIMESTAMP) -> b
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (temp file + os.replace)."""
+    """Write ``data`` to ``path`` whole or not at all (temp file + os.replace).
+
+    Any exception, an interrupt too, removes the temporary file; an OSError becomes
+    :class:`WriteFailed`."""
     target = Path(path)
+    try:
+        _write_replacing(target, data)
+    except OSError as exc:
+        kept = "the previous file is unchanged" if target.exists() else "nothing was written"
+        raise WriteFailed(f"could not write {target}: {exc.strerror or exc}; {kept}.") from exc
+    return target
+
+
+def _write_replacing(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -323,7 +343,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
-    return target
 
 
 def _umask() -> int:

@@ -516,5 +516,6 @@ def write_comparison(comparison: Comparison, path: str | Path) -> Path:
         "Plans": plans_table(comparison),
     }
     blocks = chart_blocks(comparison)
-    write_workbook_atomic(path, sheets, decorate=lambda wb, _ws: add_chart_sheet(wb, blocks, before="Purchases"))
+    write_workbook_atomic(path, sheets, decorate=lambda wb, _ws: add_chart_sheet(wb, blocks, before="Purchases"),
+                          kind="comparison")
     return path

@@ -10,6 +10,7 @@ from models.outcome import TABLE_COLUMNS, SolveOutcome, Status
 from planner.io import workbook_style
 from planner.schema.dataset import from_records
 from planner.io.plan import write_plan
+from planner.io.targets import WriteFailed
 
 SPEC_SHEETS = ["Summary", "KPIs", "Sourcing", "Contracts", "Builds", "Production", "Financing", "Stock",
                "Shortages"]
@@ -78,7 +79,7 @@ def test_failed_write_leaves_old_plan_and_no_partial_file(tmp_path: Path, monkey
 
     # fails at the last step, after the temporary file was written in full
     monkeypatch.setattr(workbook_style.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed, match="disk full; the previous file is unchanged"):
         write_plan(target, _outcome(), _dataset())
     assert target.read_bytes() == b"old plan"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]

@@ -74,6 +74,7 @@ def test_atomic_write_leaves_no_temp_files_and_replaces(tmp_path):
 
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     from planner.io import workbook_style
+    from planner.io.targets import WriteFailed
 
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"old")
@@ -82,7 +83,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(workbook_style.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed, match="the previous file is unchanged"):
         write_input_workbook(target)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
