@@ -120,7 +120,8 @@ def solve(
     from planner.io.plan import MARGINAL_SHEET, write_plan
     from planner.io.workbook_style import write_atomic
     from planner.cli.progress import live_progress
-    from planner.cli.terminal import print_solve_summary
+    from planner.cli.terminal import print_plan_summary
+    from planner.plans.digest import digest
 
     path = input_path or EXAMPLE
     plan_path = output or default_plan_path(path)
@@ -146,13 +147,22 @@ def solve(
         raise typer.Exit(EXIT_INTERNAL)
     extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
     write_plan(plan_path, outcome, dataset, extra_sheets=extra)
-    print_solve_summary(console, outcome, dataset, plan_path)
+    saved = _saved_plan(plan_path, outcome, dataset)
+    print_plan_summary(console, digest(saved), plan_path)
     say_replaced(console, replaced, plan_path)
     if plots:
         _export_plots(outcome, dataset, plots, plan_path.stem)
     if marginals and outcome.marginals is None:
         why = next((part for part in outcome.message.split("; ") if part.startswith("marginal values")), "")
         err.print(f"[yellow]no Marginal values sheet ({escape(why or outcome.message)})[/yellow]")
+
+
+def _saved_plan(path: Path, outcome, dataset):
+    """The plan just written, as read_plan would give it (without reading it back)."""
+    from planner.io.plan import summary_rows
+    from planner.plans.saved_plan import plan_in_memory
+
+    return plan_in_memory(path, dict(summary_rows(outcome, dataset)), outcome.tables, dataset, outcome.marginals)
 
 
 def _export_plots(outcome, dataset, directory: Path, prefix: str) -> None:

@@ -1,22 +1,30 @@
-"""A live line in the terminal while the solver runs: elapsed time, incumbent, bound, gap.
+"""A live line while the solver runs: elapsed time, incumbent, bound, gap.
 
 ``live_progress(console, quiet)`` is a context manager yielding the ``on_progress``
-callback for :class:`models.outcome.SolveOptions` (None when quiet). The line is redrawn a
-few times a second (HiGHS releases the GIL while it solves), so the elapsed time moves
-even in phases that report nothing (presolve); incumbent, bound and gap change on the
-solver's reports (models.highs.monitor).
+callback for :class:`models.outcome.SolveOptions` (None when quiet). In a terminal the line
+is redrawn a few times a second (HiGHS releases the GIL while it solves), so the elapsed
+time moves even in phases that report nothing (presolve); incumbent, bound and gap change
+on the solver's reports (models.highs.monitor). Not attached to a terminal (a log file, a
+CI job, a pipe), the same line is written to stderr every 10 seconds instead, so a long
+solve still shows it is alive without filling the log with redraws.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from models.outcome import Progress
+
+#: Seconds between progress lines when not attached to a terminal.
+PLAIN_INTERVAL = 10.0
 
 
 class ProgressLine:
@@ -47,11 +55,30 @@ class ProgressLine:
 
 
 @contextmanager
-def live_progress(console: Console, quiet: bool, label: str = "solving") -> Iterator:
-    """Show the progress line on ``console`` unless ``quiet``; yield the on_progress callback."""
+def live_progress(console: Console, quiet: bool, label: str = "solving", interval: float = PLAIN_INTERVAL,
+                  stream: TextIO | None = None) -> Iterator:
+    """Show the progress line on ``console`` unless ``quiet`` (a line on ``stream``, stderr by
+    default, every ``interval`` seconds when ``console`` is not a terminal); yield the
+    on_progress callback."""
     if quiet:
         yield None
         return
     line = ProgressLine(label)
-    with console.status(line, spinner="dots"):
+    if console.is_terminal:
+        with console.status(line, spinner="dots"):
+            yield line.update
+        return
+    stop = threading.Event()
+    out = stream if stream is not None else sys.stderr
+
+    def tick() -> None:
+        while not stop.wait(interval):
+            print(line.text(), file=out, flush=True)
+
+    ticker = threading.Thread(target=tick, name="trust-planner progress", daemon=True)
+    ticker.start()
+    try:
         yield line.update
+    finally:
+        stop.set()
+        ticker.join()

@@ -1,16 +1,15 @@
-"""Terminal rendering with rich: problems, solve summaries. No decisions made here."""
+"""Terminal rendering with rich: problems, the plan summary in planning words. No decisions made here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from models.outcome import SolveOutcome
-from planner.schema.dataset import Dataset
+from planner.io.plan_terms import money_text, percent_text, policy_label
+from planner.plans.digest import PlanDigest
 
 
 def problems_table(problems: Iterable, title: str) -> Table:
@@ -28,57 +27,142 @@ def _short(value: object, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _money(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+#: Facilities and materials shown before "… and N more" (the plan and the report have them all).
+MAX_BUILDS_SHOWN = 15
+MAX_MATERIALS_SHOWN = 12
 
 
-def print_solve_summary(console: Console, outcome: SolveOutcome, dataset: Dataset, plan_path) -> None:
-    currency = dataset.settings.get("currency") or ""
-    console.print(f"[bold]status[/bold]     {outcome.status.value}")
-    console.print(f"[bold]objective[/bold]  {_money(outcome.objective)} {currency}"
-                  + (f"  (bound {_money(outcome.bound)}, gap {outcome.gap:.4%})"
-                     if outcome.gap is not None else ""))
-    costs = Table(title="Cost breakdown (expected, discounted)", title_justify="left")
-    costs.add_column("component")
-    costs.add_column(currency, justify="right")
-    for name, value in outcome.costs.items():
-        if abs(value) > 0.5:
-            costs.add_row(name, _money(value))
-    console.print(costs)
-    console.print(material_table(outcome, dataset))
+def print_plan_summary(console: Console, d: PlanDigest, plan_path) -> None:
+    """The plan in planning words (planner.plans.digest): what to build, where and when and how
+    it is financed; each material's biggest foreign dependency, first and last year; expected
+    cost and cost per scenario; the policies that cost most to keep; then one line with the
+    status, objective, bound and gap."""
+    home = d.names.country_name(d.names.home)
+    console.print(f"[bold]Plan for {home}, {d.first_year}–{d.last_year}[/bold] (money in {d.currency or 'the input currency'}, "
+                  f"discounted to {d.first_year}; expected = weighted by scenario probability)")
+    console.print(builds_table(d))
+    console.print(dependency_table(d))
+    console.print(scenario_table(d))
+    if d.policies:
+        console.print(policy_table(d))
+    if d.note:
+        console.print(f"[yellow]{d.note}[/yellow]")
+    console.print(status_line(d))
     console.print(f"Plan written to [bold]{plan_path}[/bold]")
 
 
-def material_summary(outcome: SolveOutcome, dataset: Dataset) -> pd.DataFrame:
-    """Per material over the horizon (probability-weighted over scenarios): top foreign
-    supplier country and its share of supply, and domestic production / demand."""
-    kpis = outcome.tables.get("KPIs")
-    if kpis is None or kpis.empty:
-        return pd.DataFrame(columns=["material", "top_country", "top_country_share", "domestic_share"])
-    prob = dataset["Scenarios"].set_index("scenario")["probability"]
-    sourcing = outcome.tables["Sourcing"].copy()
-    sourcing["w"] = sourcing["quantity"] * sourcing["scenario"].map(prob)
-    by_country = sourcing.groupby(["material", "country"])["w"].sum()
-    k = kpis.assign(p=kpis["scenario"].map(prob))
-    weighted = k.assign(supply=k["supply"] * k["p"], demand=k["demand"] * k["p"],
-                        dom=k["domestic_production"] * k["p"]).groupby("material")[["supply", "demand", "dom"]].sum()
-    rows = []
-    for material, agg in weighted.iterrows():
-        top_country, top_share = "", 0.0
-        if material in by_country.index.get_level_values(0):
-            series = by_country.loc[material]
-            top_country = str(series.idxmax())
-            top_share = float(series.max() / agg["supply"]) if agg["supply"] > 0 else 0.0
-        rows.append({"material": material, "top_country": top_country, "top_country_share": top_share,
-                     "domestic_share": float(agg["dom"] / agg["demand"]) if agg["demand"] > 0 else float("nan")})
-    return pd.DataFrame(rows)
+def status_line(d: PlanDigest) -> str:
+    """status · objective · bound · gap, in one line ("optimal within 0.17 %" when a gap remains)."""
+    if d.optimal:
+        status = "optimal" if not d.gap else f"optimal within {percent_text(d.gap)}"
+    else:
+        status = f"{d.status} (a better plan may exist)"
+    return (f"[bold]status[/bold] {status} · [bold]objective[/bold] {money_text(d.objective, d.currency)} · "
+            f"best bound {money_text(d.bound, d.currency)} · gap {percent_text(d.gap)}")
 
 
-def material_table(outcome: SolveOutcome, dataset: Dataset) -> Table:
-    table = Table(title="Per material, over the horizon (expected)", title_justify="left")
-    for name in ("material", "top supplier country", "its share of supply", "domestic share of demand"):
-        table.add_column(name, justify="right" if "share" in name else "left")
-    for row in material_summary(outcome, dataset).itertuples(index=False):
-        dom = "—" if pd.isna(row.domestic_share) else f"{row.domestic_share:.1%}"
-        table.add_row(str(row.material), row.top_country or "—", f"{row.top_country_share:.1%}", dom)
+def builds_table(d: PlanDigest) -> Table | Text:
+    """One entry per facility built: where it is, its output, the modules started each year
+    and from when they produce, capacity added, capex and who pays it; wrapped, so it reads
+    in a narrow terminal too."""
+    if not d.builds:
+        return Text("What to build: nothing (no domestic module is started).")
+    grid = Table.grid(padding=(0, 2))
+    grid.title = f"What to build (capex in {d.currency or 'the input currency'}, not discounted)"
+    grid.title_justify = "left"
+    grid.title_style = "bold"
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    by_facility: dict[str, list] = {}
+    for b in d.builds:
+        by_facility.setdefault(b.facility, []).append(b)
+    for number, (facility, builds) in enumerate(by_facility.items(), start=1):
+        if number > MAX_BUILDS_SHOWN:
+            grid.add_row("", f"… and {len(by_facility) - MAX_BUILDS_SHOWN} more facilities (the plan's Builds sheet)")
+            break
+        first = builds[0]
+        modules = sum(b.modules for b in builds)
+        unit = f" {first.unit}/yr" if first.unit else "/yr"
+        where = d.names.facility_locations.get(facility, "")
+        lead = first.producing_from - first.year
+        when = "started " + ", ".join(str(b.year) if b.modules == 1 else f"{b.year} ({b.modules})" for b in builds) \
+            + f", producing {lead} year{'' if lead == 1 else 's'} later"
+        capex = sum(b.capex for b in builds)
+        grid.add_row(f"{number}.", f"{first.label}{', ' + where if where and where not in first.label else ''} "
+                                   f"→ {d.names.material_name(first.material)}: {modules} module"
+                                   f"{'' if modules == 1 else 's'} (+{sum(b.capacity for b in builds):,.0f}{unit}) "
+                                   f"{when}; capex {money_text(capex)}{_financed(builds)}")
+    total = f"{len(by_facility)} facilit{'y' if len(by_facility) == 1 else 'ies'}, capex " \
+            f"{money_text(sum(b.capex for b in d.builds), d.currency)}{_financed(d.builds)}"
+    grid.add_row("total", total)
+    return grid
+
+
+def _financed(builds) -> str:
+    sources: dict[str, float] = {}
+    for b in builds:
+        for label, v in b.financing:
+            sources[label] = sources.get(label, 0.0) + v
+    if not sources:
+        return ", paid when spent" if any(b.capex for b in builds) else ""
+    return ", financed by " + ", ".join(f"{k} {money_text(v)}" for k, v in sorted(sources.items(),
+                                                                                   key=lambda kv: -kv[1]))
+
+
+def dependency_table(d: PlanDigest) -> Table:
+    table = Table(title=f"Biggest foreign dependency per material (share of supply, expected)", title_justify="left",
+                  caption_justify="left")
+    for name, justify in (("material", "left"), (str(d.first_year), "left"), (str(d.last_year), "left"),
+                          (f"domestic share of demand {d.first_year} → {d.last_year}", "right")):
+        table.add_column(name, justify=justify, overflow="fold")
+    rows = d.dependencies
+    if len(rows) > MAX_MATERIALS_SHOWN:  # the largest dependencies that remain at the end first
+        rows = sorted(rows, key=lambda x: -(x.last[1] if x.last else 0.0))[:MAX_MATERIALS_SHOWN]
+        table.caption = (f"The {MAX_MATERIALS_SHOWN} largest in {d.last_year} of {len(d.dependencies)} materials "
+                         "(KPIs sheet: all).")
+
+    def top(value):
+        return "none" if value is None else f"{value[0]} {percent_text(value[1])}"
+
+    def share(value):
+        return "—" if value is None else percent_text(value)
+
+    for x in rows:
+        table.add_row(x.label, top(x.first), top(x.last), f"{share(x.domestic_first)} → {share(x.domestic_last)}")
     return table
+
+
+def scenario_table(d: PlanDigest) -> Table:
+    table = Table(title="Cost per scenario (discounted)", title_justify="left", caption_justify="left")
+    for name, justify in (("scenario", "left"), ("probability", "right"), ("cost", "right")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for x in d.scenario_costs:
+        table.add_row(x.scenario, percent_text(x.probability), money_text(x.cost, d.currency))
+    expected = d.expected_cost if d.expected_cost is not None else d.objective
+    table.add_row("[bold]expected[/bold]", "", f"[bold]{money_text(expected, d.currency)}[/bold]")
+    if d.cvar is not None:
+        table.caption = (f"Objective {money_text(d.objective, d.currency)} = expected cost + cvar_weight × CVaR "
+                         f"({money_text(d.cvar, d.currency)}). Cost components: the plan's Summary sheet.")
+    else:
+        table.caption = "Cost components: the plan's Summary sheet."
+    return table
+
+
+def policy_table(d: PlanDigest) -> Table:
+    """The Policies rows whose tightening costs most, one wrapped entry each."""
+    grid = Table.grid(padding=(0, 2))
+    grid.title = ("Policies that cost most to keep (expected cost of tightening each by one step, over all "
+                  "its years and scenarios)")
+    grid.title_justify = "left"
+    grid.title_style = "bold"
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for number, x in enumerate(d.policies, start=1):
+        percent = x.step == "percentage point"
+        target = "" if x.value is None else " at " + (percent_text(x.value) if percent else f"{x.value:g}")
+        where = f" (Policies row {x.excel_row})" if x.excel_row else ""
+        step = "1 percentage point" if percent else f"1 {x.step}"
+        verb = "raising" if x.tighten == "raise" else "lowering"
+        grid.add_row(f"{number}.", f"{policy_label(x.policy)} ({x.policy}) for {x.material}{target}{where}: "
+                                   f"{verb} it by {step} costs {money_text(x.cost, d.currency)}")
+    return grid

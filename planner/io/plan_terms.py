@@ -57,6 +57,25 @@ def cost_label(component: str) -> str:
     return COST_LABELS.get(component, component.replace("_", " "))
 
 
+#: Policies columns (targets) in plain words.
+POLICY_LABELS: dict[str, str] = {
+    "max_country_share": "Cap on any one foreign country's share of supply",
+    "max_supplier_share": "Cap on any one supplier's share of supply",
+    "max_avg_risk": "Cap on the average risk of supply",
+    "min_green_share": "Minimum green share of supply",
+    "max_carbon_intensity": "Cap on the carbon intensity of supply",
+    "min_domestic_share": "Minimum domestic share of demand",
+    "max_non_allied_share": "Cap on non-allied countries' share of supply",
+    "min_suppliers": "Minimum number of contracted offers",
+    "min_stock_share": "Strategic stock: closing stock as a share of demand",
+    "max_shortage_share": "Cap on unmet demand as a share of demand",
+}
+
+
+def policy_label(policy: str) -> str:
+    return POLICY_LABELS.get(policy, policy.replace("_", " "))
+
+
 #: Summary metric -> (kind, meaning). Metrics not listed (cost.<name> aside) are shown as they are.
 SUMMARY_TERMS: dict[str, tuple[str, str]] = {
     "status": ("text", "How the solve ended: 'optimal' (proven within mip_gap) or a time limit (best plan "
@@ -231,7 +250,7 @@ def money_text(value: float | None, currency: str = "") -> str:
     if value is None:
         return "—"
     unit = f" {currency}" if currency else ""
-    if abs(value) >= 10_000_000:
+    if abs(value) >= 1_000_000:
         return f"{value / 1e6:,.1f} million{unit}"
     return f"{value:,.0f}{unit}"
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from models.outcome import TABLE_COLUMNS
+from planner.io.plan import MARGINAL_SHEET
 from planner.schema import manifest
 from planner.schema.dataset import Dataset, Source, from_records
 
@@ -56,6 +57,9 @@ class SavedPlan:
     #: Result sheets the workbook lacks (empty tables stand in for them).
     missing_sheets: tuple[str, ...] = ()
     sheetnames: tuple[str, ...] = ()
+    #: The Marginal values sheet (policy, material, year, scenario, excel_row, value,
+    #: marginal_value, per_percentage_point, ...), None when the plan has none.
+    marginals: pd.DataFrame | None = None
 
     @property
     def status(self) -> str:
@@ -141,8 +145,27 @@ def _read(path: Path, wb) -> SavedPlan:
             frame[col] = pd.Series(dtype=object)
         ordered = list(columns) + [c for c in frame.columns if c not in columns]
         tables[name] = _typed(frame[ordered], name, path)
+    marginals = None
+    if MARGINAL_SHEET.lower() in by_lower:
+        marginals = _table_as_written(_sheet_rows(wb[by_lower[MARGINAL_SHEET.lower()]]))
     return SavedPlan(path=path, name=path.stem, summary=summary, tables=tables, dataset=dataset,
-                     inputs=inputs, missing_sheets=tuple(missing), sheetnames=tuple(wb.sheetnames))
+                     inputs=inputs, missing_sheets=tuple(missing), sheetnames=tuple(wb.sheetnames),
+                     marginals=marginals)
+
+
+def plan_in_memory(path: str | Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame], dataset: Dataset,
+                   marginals: pd.DataFrame | None = None) -> SavedPlan:
+    """A SavedPlan of a plan just solved (what read_plan would give for the workbook written
+    from the same data), without reading the workbook back: the terminal summary and the
+    report of `solve` work from it."""
+    path = Path(path)
+    full = {}
+    for name, columns in RESULT_COLUMNS.items():
+        table = tables.get(name)
+        full[name] = pd.DataFrame(columns=list(columns)) if table is None else table.reset_index(drop=True)
+    inputs = {name: table for name, table in dataset.tables.items()}
+    return SavedPlan(path=path, name=path.stem, summary=dict(summary), tables=full, dataset=dataset, inputs=inputs,
+                     marginals=marginals)
 
 
 def _sheet_rows(ws) -> list[tuple]:
@@ -172,6 +195,14 @@ def _frame(rows: list[tuple], sheet: str, path: Path) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame["excel_row"] = pd.Series(excel_rows, dtype="int64")
     return frame
+
+
+def _table_as_written(rows: list[tuple]) -> pd.DataFrame:
+    """A sheet's header and rows as they are (its own columns only, blank rows dropped)."""
+    header = [("" if h is None else str(h).strip()) for h in (rows[0] if rows else ())]
+    width = len(header)
+    records = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:] if not all(_blank(v) for v in r)]
+    return pd.DataFrame(records, columns=header, dtype=object)
 
 
 def _read_summary(path: Path, ws) -> dict[str, Any]:

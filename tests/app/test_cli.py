@@ -41,8 +41,14 @@ def test_solve_without_argument_solves_the_bundled_example(default_solve):
                                                                                         values_only=True)}
     assert summary["status"] == "optimal"
     assert summary["input_sha256"] == before
-    # the summary names status, objective and where the plan went
-    assert "status" in out.stdout and "objective" in out.stdout and "example-plan.xlsx" in out.stdout
+    # the summary in planning words: what to build and how it is financed, dependencies by name,
+    # cost per scenario, then status, objective, bound and gap, and where the plan went
+    text = " ".join(out.stdout.split())
+    assert "What to build" in text and "Gujarat lithium refinery" in text and "MDB_LOAN" in text
+    assert "Lithium carbonate" in text
+    assert "Biggest foreign dependency" in text and "China (CN)" in text and "cn_export_controls" in text
+    assert "status optimal" in text and "objective" in text and "best bound" in text and "gap" in text
+    assert "example-plan.xlsx" in text
     # the input is never touched
     assert hashlib.sha256(cli.EXAMPLE.read_bytes()).hexdigest() == before
 
