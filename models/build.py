@@ -157,7 +157,29 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
         m.xi = pyo.Var(d.scenarios, within=pyo.NonNegativeReals)
         m.cvar_excess = pyo.Constraint(d.scenarios, rule=risk.excess_rule)
     m.obj = pyo.Objective(rule=objective.objective_rule, sense=pyo.minimize)
+    m.column_unit = column_units(d)
     return m
+
+
+def column_units(d: ModelData) -> dict:
+    """The unit of each continuous variable family, by index: a quantity of the material the
+    index names (in units of ``d.units.quantity``) or money (``d.units.money``). The hand-off
+    hands HiGHS the model in these units (models.highs.scaling); integers keep theirs."""
+    sd, dd, u = d.supply, d.domestic, d.units
+
+    def money(_index):
+        return u.money
+
+    return {
+        "q": lambda k: u.quantity[sd.material[k[2]]],
+        "p": lambda k: u.quantity[dd.material[k[2]]],
+        "stock": lambda k: u.quantity[k[1]],
+        "short": lambda k: u.quantity[k[1]],
+        "S": lambda k: u.quantity[k[1]],
+        "x": money,
+        "eta": money,
+        "xi": money,
+    }
 
 
 #: Policy constraint families: (component name, rule), in declaration order.

@@ -63,7 +63,8 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     tick = time.perf_counter()
     try:
         # progress reports and a wall-clock watchdog on the run (models.highs.monitor)
-        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")) as monitor:
+        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
+                          objective_scale=session.objective_scale) as monitor:
             run = run_highs(session, config, solver_options, options.lp_start, timings, info, monitor)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick

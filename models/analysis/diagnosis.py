@@ -126,7 +126,8 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
                 slack[id(g)].fix(0.0)
         m.elastic_objective.set_value(sum(w * slack[id(g)] for w, g in terms) if terms else 0.0)
         session = HighsSession(m)
-        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit")):
+        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
+                          objective_scale=session.objective_scale):
             run = session.run(config, solver_options)
         out.proven &= run.termination.name == "convergenceCriteriaSatisfied"
         if not run.has_solution:

@@ -77,19 +77,17 @@ class Duals:
     """The last (LP) run's duals, read from HiGHS once (a per-row call would copy every dual)."""
 
     def __init__(self, session: HighsSession):
-        h = session.highs
-        solution = h.getSolution()
-        if not solution.dual_valid:
+        arrays = session.lp_arrays()  # in the model's units (HiGHS' own are scaled: models.highs.scaling)
+        if not arrays["dual_valid"]:
             raise RuntimeError("the LP with the integer decisions fixed has no duals")
         self.session = session
-        self.row_dual = np.asarray(solution.row_dual)
-        self.col_dual = np.asarray(solution.col_dual)
-        lp = h.getLp()
-        self.row_upper = np.asarray(lp.row_upper_)
-        self.row_lower = np.asarray(lp.row_lower_)
-        self.row_value = np.asarray(solution.row_value)
-        self.col_value = np.asarray(solution.col_value)
-        self.col_upper = np.asarray(lp.col_upper_)
+        self.row_dual = arrays["row_dual"]
+        self.col_dual = arrays["col_dual"]
+        self.row_upper = arrays["row_upper"]
+        self.row_lower = arrays["row_lower"]
+        self.row_value = arrays["row_value"]
+        self.col_value = arrays["col_value"]
+        self.col_upper = arrays["col_upper"]
 
     def at_upper(self, var) -> bool:
         """``var`` is at its (finite) upper bound in the LP, to TOL relative."""

@@ -98,13 +98,12 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     if monitor is not None:  # the restricted MIP's own bound is not one of the whole model
         monitor.known_bound, monitor.run_bound_valid = lp.bound, False
     tick = time.perf_counter()
-    h = session.highs
-    h.changeColsBounds(len(fix), fix, at, at)
+    session.set_column_bounds(fix, at, at)
     try:
         restricted = session.run(within(config, deadline, session, RESTRICTED_SHARE), solver_options)
         plan = session.primal() if restricted.has_solution else None
     finally:
-        h.changeColsBounds(len(fix), fix, lower[fix], upper[fix])
+        session.set_column_bounds(fix, lower[fix], upper[fix])
     seconds["restricted_mip"] = time.perf_counter() - tick
     if monitor is not None:
         monitor.run_bound_valid = True

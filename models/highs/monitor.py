@@ -45,8 +45,11 @@ class SolveMonitor:
     """Progress reports and watchdog for one run of ``highs`` (a ``highspy.Highs``)."""
 
     def __init__(self, highs, on_progress: Callable[[Progress], None] | None = None,
-                 time_limit: float | None = None, every: float = 0.5, clock=time.monotonic):
+                 time_limit: float | None = None, every: float = 0.5, clock=time.monotonic,
+                 objective_scale: float = 1.0):
         self.highs = highs
+        #: model objective = this x the objective HiGHS reports (HighsSession.objective_scale)
+        self.objective_scale = objective_scale
         self.on_progress = on_progress
         self.time_limit = time_limit
         self.every = every
@@ -131,8 +134,12 @@ class SolveMonitor:
         now = self.clock()
         self._last_report = now
         incumbent = _finite(incumbent)
+        bound = _finite(bound)
+        if incumbent is not None:
+            incumbent *= self.objective_scale
+        if bound is not None:
+            bound *= self.objective_scale
         if self.known_bound is not None:  # minimisation: the larger lower bound is the stronger
-            bound = _finite(bound)
             bound = self.known_bound if not self.run_bound_valid or bound is None else max(bound, self.known_bound)
             gap = relative_gap(incumbent, bound)
         self.on_progress(Progress(elapsed_s=now - self._start, incumbent=incumbent, bound=_finite(bound),

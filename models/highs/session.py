@@ -8,7 +8,9 @@ without touching those features.
 The hand-off is :mod:`models.highs.handoff`: the model is compiled to numpy arrays (one HiGHS
 column per Pyomo Var, one HiGHS row ``lower <= a·x <= upper`` per active Constraint,
 never split or negated, so a row's dual is its constraint's dual) and passed to HiGHS in
-one ``passModel`` call. Pyomo stays the source of truth: after changing the model
+one ``passModel`` call, in the units of :mod:`models.highs.scaling` (every value, dual,
+objective and bound read back through the session is in the model's own units again; only
+``session.highs`` itself speaks HiGHS' units). Pyomo stays the source of truth: after changing the model
 (fixing variables, new coefficients in a rule's data), push the change with
 :meth:`update` / :meth:`fix_columns` (bounds), :meth:`update_rows` (constraints),
 :meth:`add_rows` / :meth:`add_columns` (new components) or :meth:`update_objective`.
@@ -29,7 +31,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.common.util import NoDualsError, NoReducedCostsError, NoSolutionError
 from pyomo.core.staleflag import StaleFlagManager
 
-from models.highs import handoff
+from models.highs import handoff, scaling
 from models.memory import paused_gc
 from models.highs.handoff import INF
 
@@ -74,17 +76,21 @@ class HighsSession:
 
     interface = "trust-planner direct hand-off (numpy arrays, Highs.passModel)"
 
-    def __init__(self, model: pyo.ConcreteModel):
+    def __init__(self, model: pyo.ConcreteModel, scale: bool = True):
         self.model = model
         tick = time.perf_counter()
         with paused_gc():
             compiled = handoff.compile_model(model)
+            #: HiGHS' units (models.highs.scaling; ``compiled`` is scaled in place); ``scale=False``
+            #: hands the model over in its own units (for comparisons)
+            self.scaling = scaling.scale_model(compiled, model) if scale else \
+                scaling.Scaling.identity(compiled.num_col, compiled.num_row)
         self.timings: dict[str, float] = {"compile": time.perf_counter() - tick}
         self._columns = compiled.columns
         self._col_of = compiled.col_of
         self._rows: list[Any] = compiled.rows
         self._row_of: dict[Any, int] = compiled.row_of
-        self._cost = compiled.cost
+        self._cost = compiled.cost  # HiGHS' units
         self._offset = compiled.offset
         self._sense = compiled.sense
         # the hand-off's compiler: its named cost Expressions stay compiled for evaluator()
@@ -114,6 +120,11 @@ class HighsSession:
     def version(self) -> str:
         h = self._h
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+    @property
+    def objective_scale(self) -> float:
+        """Objective in model units = this x the objective HiGHS reports (e.g. in callbacks)."""
+        return self.scaling.obj
 
     def column(self, var: Any) -> int:
         """HiGHS column index of a Pyomo variable."""
@@ -159,12 +170,12 @@ class HighsSession:
         self._info = info
         termination = _STATUS.get(status, TerminationCondition.unknown)
         has_solution = info.primal_solution_status == 2
-        objective = float(info.objective_function_value) if has_solution else None
+        objective = self.scaling.objective(float(info.objective_function_value)) if has_solution else None
         if info.mip_node_count == -1:  # an LP: the bound is the optimum
             bound = objective if has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied \
                 else None
         else:
-            bound = float(info.mip_dual_bound)
+            bound = self.scaling.objective(float(info.mip_dual_bound))
         if bound is not None and abs(bound) == float("inf"):
             bound = None
         return RunResult(termination, has_solution, objective, bound, time.perf_counter() - tick)
@@ -182,7 +193,7 @@ class HighsSession:
         """The last run's value of every column (column order)."""
         if self._sol is None or not self._sol.value_valid:
             raise NoSolutionError()
-        return np.asarray(self._sol.col_value)
+        return self.scaling.primal(self._sol.col_value)
 
     def load_values(self) -> None:
         """Copy the last run's primal solution into the Pyomo variables."""
@@ -193,21 +204,32 @@ class HighsSession:
         StaleFlagManager.mark_all_as_stale(delayed=True)
 
     def duals(self, cons: list[Any]) -> dict[Any, float]:
-        """Duals of the last (LP) run for ``cons`` (HiGHS' row duals, as HiGHS reports them)."""
+        """Duals of the last (LP) run for ``cons`` (HiGHS' row duals, in the model's units)."""
         if self._sol is None or not self._sol.dual_valid:
             raise NoDualsError()
-        row_dual = self._sol.row_dual
-        return {c: row_dual[self._row_of[c]] for c in cons}
+        row_dual = self.scaling.row_duals(self._sol.row_dual)
+        return {c: float(row_dual[self._row_of[c]]) for c in cons}
 
     def reduced_costs(self, variables: list[Any]) -> ComponentMap:
         """Reduced costs of the last (LP) run for ``variables``."""
         if self._sol is None or not self._sol.dual_valid:
             raise NoReducedCostsError()
-        col_dual = self._sol.col_dual
+        col_dual = self.scaling.reduced_costs(self._sol.col_dual)
         out = ComponentMap()
         for v in variables:
-            out[v] = col_dual[self._col_of[id(v)]]
+            out[v] = float(col_dual[self._col_of[id(v)]])
         return out
+
+    def lp_arrays(self) -> dict[str, Any]:
+        """The last run's column and row values and duals, the column upper bounds and the row
+        bounds, in model units (for reading many rows at once: models.analysis.marginals)."""
+        if self._sol is None:
+            raise NoSolutionError()
+        sc, lp, sol = self.scaling, self._h.getLp(), self._sol
+        return {"col_value": sc.primal(sol.col_value), "col_dual": sc.reduced_costs(sol.col_dual),
+                "row_value": sc.row_activity(sol.row_value), "row_dual": sc.row_duals(sol.row_dual),
+                "col_upper": sc.primal(lp.col_upper_), "row_lower": sc.row_activity(lp.row_lower_),
+                "row_upper": sc.row_activity(lp.row_upper_), "dual_valid": bool(sol.dual_valid)}
 
     def evaluator(self) -> Callable[[Any], float]:
         """``value(expr)`` of linear expressions at the Pyomo variables' current values, as
@@ -237,9 +259,16 @@ class HighsSession:
         """Offer ``values`` (a value per column; default: the last run's) as HiGHS' starting solution."""
         if values is None:
             values = self.primal()
-        values = np.asarray(values, dtype=float)
+        values = self.scaling.col_values(values)
         idx = np.arange(values.shape[0], dtype=np.int32)
         self._h.setSolution(int(values.shape[0]), idx, values)
+
+    def set_column_bounds(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Change the bounds of columns ``idx`` in HiGHS only (model units; Pyomo untouched)."""
+        self._invalidate()
+        idx = np.asarray(idx, dtype=np.int32)
+        lower, upper = self.scaling.col_bounds(idx, lower, upper)
+        self._h.changeColsBounds(len(idx), idx, lower, upper)
 
     # ---- changes pushed from the Pyomo model ---------------------------------------------
 
@@ -249,7 +278,7 @@ class HighsSession:
         lower, upper, integ = handoff.column_bounds(self._columns)
         n = len(self._columns)
         idx = np.arange(n, dtype=np.int32)
-        self._h.changeColsBounds(n, idx, lower, upper)
+        self._h.changeColsBounds(n, idx, *self.scaling.col_bounds(idx, lower, upper))
         self._h.changeColsIntegrality(n, idx, integ)
 
     def fix_columns(self, variables: Iterable[Any], values: Iterable[float] | None = None,
@@ -265,7 +294,7 @@ class HighsSession:
             v.fix(x)
         self._invalidate()
         idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
-        arr = np.asarray(vals, dtype=float)
+        arr, _ = self.scaling.col_bounds(idx, vals, vals)
         self._h.changeColsBounds(len(idx), idx, arr, arr)
         if relax and len(idx):
             self._h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
@@ -278,7 +307,7 @@ class HighsSession:
         self._invalidate()
         lower, upper, integ = handoff.column_bounds(variables)
         idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
-        self._h.changeColsBounds(len(idx), idx, lower, upper)
+        self._h.changeColsBounds(len(idx), idx, *self.scaling.col_bounds(idx, lower, upper))
         self._h.changeColsIntegrality(len(idx), idx, integ)
 
     def relax_integrality(self, relax: bool = True) -> None:
@@ -298,7 +327,10 @@ class HighsSession:
         lower, upper, integ = handoff.column_bounds(variables)
         first = len(self._columns)
         n = len(variables)
-        self._h.addCols(n, np.zeros(n), lower, upper, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
+        factors = np.array([scaling.unit_of(self.model, v) for v in variables])
+        factors[integ > 0] = 1.0
+        self.scaling = self.scaling.with_columns(factors)
+        self._h.addCols(n, np.zeros(n), lower / factors, upper / factors, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
                         np.zeros(0))
         idx = np.arange(first, first + n, dtype=np.int32)
         self._h.changeColsIntegrality(n, idx, integ)
@@ -315,14 +347,20 @@ class HighsSession:
             return []
         self._invalidate()
         lower, upper, starts, idx_all, val_all = [], [], [0], [], []
+        integ = handoff.column_bounds(self._columns)[2]
+        divisors = []
         for con in cons:
             idx, val, lo, up = self._row_data(con)
-            lower.append(lo)
-            upper.append(up)
+            r = scaling.row_divisors(np.array([0, len(idx)]), np.asarray(idx, dtype=np.int64),
+                                     np.asarray(val, dtype=float), self.scaling.col, integ)[0]
+            divisors.append(r)
+            lower.append(lo / r)
+            upper.append(up / r)
             idx_all += idx
-            val_all += val
+            val_all += (np.asarray(val, dtype=float) * self.scaling.col[np.asarray(idx, dtype=np.int64)] / r).tolist()
             starts.append(len(idx_all))
         first = len(self._rows)
+        self.scaling = self.scaling.with_rows(divisors)
         self._h.addRows(len(cons), np.array(lower), np.array(upper), len(idx_all),
                         np.array(starts[:-1], dtype=np.int32), np.array(idx_all, dtype=np.int32),
                         np.array(val_all, dtype=float))
@@ -350,6 +388,8 @@ class HighsSession:
                 and con.parent_component()[con.index()] is con
             if alive:
                 idx, val, lo, up = self._row_data(con)
+                val = self.scaling.row_coefficients(r, idx, val).tolist()  # the row keeps its divisor
+                lo, up = lo / self.scaling.row[r], up / self.scaling.row[r]
             else:
                 idx, val, lo, up = [], [], -INF, INF
                 self._rows[r] = None
@@ -378,6 +418,7 @@ class HighsSession:
         self._compiler.reset()
         cost, offset, sense = handoff.compile_objective(self._compiler, handoff.objective_of(self.model),
                                                         len(self._columns))
+        cost, offset = self.scaling.costs(cost), offset / self.scaling.obj  # the divisor stays as first set
         diff = np.flatnonzero(cost != self._cost)
         if diff.shape[0]:
             self._h.changeColsCost(diff.shape[0], diff.astype(np.int32), cost[diff])

@@ -19,7 +19,7 @@ from typing import Any
 from planner.schema.dataset import Dataset
 
 from models.families import nonanticipativity
-from models.params import domestic as data_domestic, policies as data_policies, supply as data_supply
+from models.params import domestic as data_domestic, policies as data_policies, supply as data_supply, units as data_units
 from models.params.tables import blank, col, num
 
 #: Fallback shortage penalty when nothing else prices a material (SPEC Settings).
@@ -51,6 +51,8 @@ class ModelData:
     #: Settings nonanticipative, and each scenario's first diverging year (models.families.nonanticipativity)
     nonanticipative: bool = False
     divergence: dict[str, float] = field(default_factory=dict)
+    #: the units HiGHS measures quantities and money in (models.params.units)
+    units: data_units.Units = field(default_factory=data_units.Units)
 
     @property
     def cvar_weight(self) -> float:
@@ -102,6 +104,7 @@ def build_data(dataset: Dataset) -> ModelData:
         holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
         penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
         nonanticipative=bool(s.get("nonanticipative")), divergence=nonanticipativity.divergence_years(dataset),
+        units=data_units.derive(materials, demand, supply, domestic),
     )
 
 

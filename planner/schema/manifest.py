@@ -104,7 +104,7 @@ SETTINGS: tuple[Column, ...] = (
            "disruption or scenario-specific policy (no stocking up for a ban the plan cannot yet know of); "
            "false: the SPEC's two-stage program.", default=False),
     Column("time_limit_s", "number", "Solver time limit.", default=60.0, minimum=0.0, unit="seconds"),
-    Column("mip_gap", "number", "Relative MIP gap at which the solver may stop.", default=0.001, minimum=0.0,
+    Column("mip_gap", "number", "Relative MIP gap at which the solver may stop.", default=0.0001, minimum=0.0,
            maximum=1.0, unit="share 0..1"),
 )
 

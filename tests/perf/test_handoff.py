@@ -52,7 +52,8 @@ def test_small_instance_lp_relaxation_matches_the_lp_file_route():
         h.setOptionValue("output_flag", False)
         h.readModel(path)
     assert session.size[1] == h.getNumRow()
-    assert _lp_optimum(session.highs) == pytest.approx(_lp_optimum(h), rel=1e-9)
+    # HiGHS itself works in scaled units (models.highs.scaling)
+    assert _lp_optimum(session.highs) * session.objective_scale == pytest.approx(_lp_optimum(h), rel=1e-9)
 
 
 def test_duals_and_values_match_pyomo_persistent_interface():
@@ -125,3 +126,57 @@ def test_changes_pushed_to_highs_equal_a_fresh_hand_off():
     pushed = s.run({})
     fresh = HighsSession(m).run({})
     assert pushed.objective == pytest.approx(fresh.objective)
+
+
+def test_scaled_units_read_back_as_the_models_own():
+    # The tiny LP with its columns declared in units of 8, 64 and 512 (models.highs.scaling):
+    # HiGHS sees other numbers, but objective, values, duals, reduced costs and row activities
+    # read through the session equal Pyomo's persistent interface on the unscaled model.
+    a, b = _tiny(), _tiny()
+    for m in (a, b):
+        m.y.domain = pyo.UnitInterval
+        m.y.fix(1)
+    a.column_unit = {"x": lambda j: 2.0 ** (3 * j)}
+    ours = HighsSession(a)
+    assert list(ours.scaling.col[[ours.column(a.x[j]) for j in (1, 2, 3)]]) == [8.0, 64.0, 512.0]
+    assert ours.objective_scale != 1.0
+    run = ours.run({})
+    ours.load_values()
+    theirs = PyomoHighs()
+    res = theirs.solve(b)
+    assert run.objective == pytest.approx(res.incumbent_objective, rel=1e-12)
+    for j in (1, 2, 3):
+        assert a.x[j].value == pytest.approx(b.x[j].value, rel=1e-12)
+    cons = ("le", "ge", "eq", "rng", "link")
+    duals = ours.duals([getattr(a, n) for n in cons])
+    for name in cons:
+        assert duals[getattr(a, name)] == pytest.approx(res.solution_loader.get_duals([getattr(b, name)])[
+            getattr(b, name)], abs=1e-9)
+    rc_ours = ours.reduced_costs([a.x[j] for j in (1, 2, 3)])
+    rc_theirs = res.solution_loader.get_reduced_costs([b.x[j] for j in (1, 2, 3)])
+    for j in (1, 2, 3):
+        assert rc_ours[a.x[j]] == pytest.approx(rc_theirs[b.x[j]], abs=1e-9)
+    arrays = ours.lp_arrays()
+    assert arrays["row_value"][ours.row(a.rng)] == pytest.approx(a.x[1].value + a.x[2].value + a.x[3].value)
+    assert (arrays["row_lower"][ours.row(a.rng)], arrays["row_upper"][ours.row(a.rng)]) == (1.0, 7.0)
+    assert arrays["col_upper"][ours.column(a.x[3])] == 10.0
+    # a start in model units comes back as the same plan
+    ours.use_solution(ours.primal())
+    assert [ours.primal()[ours.column(a.x[j])] for j in (1, 2, 3)] == pytest.approx([a.x[j].value for j in (1, 2, 3)])
+
+
+def test_scaling_gives_the_unscaled_lp_optimum_with_money_and_quantities():
+    # The bundled example's LP relaxation (money in USD, up to 8e8) handed over scaled and
+    # unscaled: the same optimum, the scaled one within HiGHS' comfortable ranges.
+    from inputs.example_data import example_records, example_settings
+    from planner.schema.dataset import from_records
+
+    model = build_model(build_data(from_records(example_settings(), example_records())))
+    scaled, plain = HighsSession(model), HighsSession(model, scale=False)
+    for s in (scaled, plain):
+        s.relax_integrality(True)
+    assert scaled.run({}).objective == pytest.approx(plain.run({}).objective, rel=1e-9)
+    lp = scaled.highs.getLp()
+    values = np.abs(np.asarray(lp.a_matrix_.value_))
+    assert values.max() / values.min() < 1e5 < 1e10 < float(np.abs(plain.highs.getLp().a_matrix_.value_).max() /
+                                                             np.abs(plain.highs.getLp().a_matrix_.value_).min())
