@@ -19,7 +19,9 @@ from planner.schema import manifest  # noqa: E402
 from planner.schema.manifest import Column, Sheet  # noqa: E402
 from planner.io.reading.limits import Limits  # noqa: E402
 from planner.io.template import KIND_TEXT, SPARE_ROWS, allowed_text, default_text, id_range_name  # noqa: E402
+from planner.schema.problems import figure  # noqa: E402
 from planner.validation.crosscheck import DEFAULT_SCENARIO, PROBABILITY_TOLERANCE  # noqa: E402
+from planner.validation.magnitudes import MAX_SCENARIO_UNIT_COST  # noqa: E402
 from planner.validation.tables import YEAR_MAX, YEAR_MIN  # noqa: E402
 from planner.validation.values import BOOLEAN_WORDS  # noqa: E402
 
@@ -102,6 +104,25 @@ def render() -> str:
         "- Extra sheets, extra columns, Settings keys that are not listed and hidden sheets are "
         "reported as warnings; extra sheets and columns are ignored, hidden template sheets are read. "
         f"The *{manifest.INSTRUCTIONS_SHEET}* and *{manifest.NOTES_SHEET}* sheets are ignored silently.",
+        "- Values under a blank header cell (also right of the last header) are an error naming the "
+        "cells, and so are values under a header that nearly names a column of the sheet it lacks "
+        "(`max_country_shar`): they would otherwise be dropped while the column's default applies.",
+        "- Every number has a largest value (the *allowed* column below). The largest quantities "
+        f"({figure(manifest.MAX_QUANTITY)} units), amounts of money ({figure(manifest.MAX_MONEY)}), "
+        f"money per unit ({figure(manifest.MAX_UNIT_MONEY)}) and ratios ({figure(manifest.MAX_RATIO)}) "
+        "are far above real data and low enough for the solver with every value at its largest; "
+        "write a larger figure in a larger unit (kt for t, thousands of the currency). Two products "
+        "are also held: the carbon cost of a unit (carbon_price x carbon_intensity) at most "
+        f"{figure(manifest.MAX_UNIT_MONEY)}, and the cost of a unit bought in a scenario and year "
+        "(the price factors of Disruptions rows that match the same offer multiply) at most "
+        f"{figure(MAX_SCENARIO_UNIT_COST)}. A share written as a percentage (50) gets the hint 0.5.",
+        "- An id that is not known is reported with the id it nearly matches (*did you mean*), and "
+        "an invisible character in it (a zero-width space) is shown as `<U+200B>`.",
+        "- A cell whose stored value does not fit its type (text in a number cell, a broken "
+        "shared-string index: a damaged file) is reported at its cell; open the file in Excel, retype "
+        "the cell and save.",
+        "- The input must be a regular .xlsx file: a pipe or device is refused unread, and an .ods, "
+        ".xls or CSV file is told to be saved as .xlsx.",
         f"- A table ends after {limits.max_empty_rows:,} fully empty rows; anything below is ignored "
         "with a warning (so a stray cell at XFD1048576 costs nothing).",
         "- The input file is only read, never written.",

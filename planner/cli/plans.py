@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.outputs import preflight, refuse, say_replaced
 from planner.io.targets import Target, TargetError
@@ -97,15 +98,26 @@ def check(
         for name in ("check", "sheet", "where", "what"):
             table.add_column(name, overflow="fold")
         for f in audit.findings[:MAX_FINDINGS_SHOWN]:
-            table.add_row(f.check, f.sheet, f.where, f.message)
+            table.add_row(*(Text(str(c)) for c in (f.check, f.sheet, f.where, f.message)))
         console.print(table)
         if len(audit.findings) > MAX_FINDINGS_SHOWN:
             console.print(f"... and {len(audit.findings) - MAX_FINDINGS_SHOWN} more")
-        console.print(f"[red]{escape(plan.name)} is not verified:[/red] {len(audit.findings)} violation(s) or mismatch(es).")
+        _print_unverified(audit.unverified)
+        console.print(f"[red]{escape(plan.name)} is not verified:[/red] {len(audit.findings)} violation(s) or "
+                      "mismatch(es).")
         raise typer.Exit(EXIT_VIOLATIONS)
-    console.print(f"[green]{escape(plan.name)} is verified[/green]: every constraint holds and every cost component "
-                  f"matches, recomputed from its own inputs; objective {_fmt(r.objective)} "
-                  f"(expected cost {_fmt(r.expected_cost)}, CVaR at {r.alpha:g} {_fmt(r.cvar)}).")
+    _print_unverified(audit.unverified)
+    console.print(f"[green]{escape(plan.name)} is verified[/green]: every constraint holds, every cost component "
+                  f"matches, recomputed from its own inputs, and the solve record (status, bound, gap) is "
+                  f"consistent; objective {_fmt(r.objective)} (expected cost {_fmt(r.expected_cost)}, CVaR at "
+                  f"{r.alpha:g} {_fmt(r.cvar)}).")
+
+
+def _print_unverified(parts: list[str]) -> None:
+    if parts:
+        console.print("Not verified (no solver is used):")
+        for part in parts:
+            console.print(Text(f"  - {part}"))
 
 
 def plots(

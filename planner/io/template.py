@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.io import workbook_style
 from planner.schema import manifest
 from planner.schema.manifest import Column, Sheet
+from planner.schema.problems import figure
 
 #: Rows below the data that dropdowns and id ranges still cover, for new rows.
 SPARE_ROWS = 1000
@@ -84,11 +85,11 @@ def allowed_text(col: Column) -> str:
             ref += " or * (every)"
         parts.append(ref)
     if col.minimum is not None and col.maximum is not None:
-        parts.append(f"{_num(col.minimum)} to {_num(col.maximum)}")
+        parts.append(f"{figure(col.minimum)} to {figure(col.maximum)}")
     elif col.minimum is not None:
-        parts.append(f">= {_num(col.minimum)}")
+        parts.append(f">= {figure(col.minimum)}")
     elif col.maximum is not None:
-        parts.append(f"<= {_num(col.maximum)}")
+        parts.append(f"<= {figure(col.maximum)}")
     if col.in_horizon:
         parts.append("inside the planning horizon")
     elif col.kind == "integer" and col.unit == "year" and col.minimum is None and col.maximum is None:
@@ -111,10 +112,6 @@ def column_note(col: Column) -> str:
     if allowed:
         lines.append(f"Allowed: {allowed}")
     return "\n".join(lines)
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def write_input_workbook(path: str | os.PathLike[str],

@@ -14,13 +14,15 @@ family:
 - scenarios: the optional ``nonanticipative`` setting
 - costs: every cost component, scenario costs, CVaR, the objective
 - reports: figures shown beside the decisions (landed costs, PV costs, KPIs)
+- claims: what the Summary says of the solve (status, bound, gap, SHA-256), and what the
+  audit cannot verify without the solver (:attr:`Audit.unverified`)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from planner.plans.audit import balance, costs, domestic, inputs, policies, reports, scenarios, supply
+from planner.plans.audit import balance, claims, costs, domestic, inputs, policies, reports, scenarios, supply
 from planner.plans.audit.costs import Recomputation, cvar
 from planner.plans.audit.data import AuditData, load
 from planner.plans.audit.findings import Finding
@@ -34,6 +36,8 @@ class Audit:
     findings: list[Finding]
     #: None only when invalid inputs defeated the recomputation (then there are findings).
     recomputation: Recomputation | None
+    #: What the plan claims that the audit could not verify, in words.
+    unverified: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -48,19 +52,21 @@ def audit_plan(saved: SavedPlan) -> Audit:
     """
     findings: list[Finding] = inputs.check_inputs(saved)
     for sheet in saved.missing_sheets:
-        findings.append(Finding("plan record", sheet, "", "the plan has no such sheet; its decisions are taken as "
-                                "none"))
+        findings.append(Finding("plan record", sheet, "", f"sheet {sheet} missing: the plan's decisions there are "
+                                "unknown (taken as none)"))
+    findings += claims.check_claims(saved)
+    unverified = claims.unverified(saved)
     if not findings:
-        return _audit(saved, findings)
+        return _audit(saved, findings, unverified)
     try:
-        return _audit(saved, findings)
+        return _audit(saved, findings, unverified)
     except Exception as exc:  # noqa: BLE001 - invalid inputs may defeat the recomputation
         findings.append(Finding("audit", "", "", f"the plan could not be recomputed from invalid inputs "
                                 f"({type(exc).__name__}: {exc})"))
-        return Audit(findings, None)
+        return Audit(findings, None, unverified + ["the constraints and costs (the recomputation failed)"])
 
 
-def _audit(saved: SavedPlan, findings: list[Finding]) -> Audit:
+def _audit(saved: SavedPlan, findings: list[Finding], unverified: list[str]) -> Audit:
     data: AuditData = load(saved)
     findings = findings + list(data.findings)
     flows = balance.flows(data)
@@ -74,7 +80,7 @@ def _audit(saved: SavedPlan, findings: list[Finding]) -> Audit:
     recomputation = costs.recompute(data, flows)
     findings += costs.check_costs(data, recomputation)
     findings += reports.check_reports(data, flows, recomputation)
-    return Audit(findings, recomputation)
+    return Audit(findings, recomputation, unverified)
 
 
 def check_plan(saved: SavedPlan) -> list[Finding]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,9 +76,16 @@ def delta_labels(names: Sequence[str]) -> list[str]:
 
 
 def plan_names(plans: Sequence[SavedPlan]) -> list[str]:
-    """File stems, made unique with the parent folder (then a number) when they clash."""
-    stems = [p.name for p in plans]
-    names = [p.name if stems.count(p.name) == 1 else f"{p.path.parent.name}/{p.name}" for p in plans]
+    """File stems; where stems clash, the shortest end of their paths that tells them apart
+    (``a/run/plan`` and ``b/run/plan``); the same file given twice is numbered."""
+    paths = [Path(os.path.abspath(p.path)).with_suffix("").parts for p in plans]
+    names = []
+    for mine in paths:
+        others = [other for other in paths if other != mine]
+        depth = 1
+        while depth < len(mine) and any(other[-depth:] == mine[-depth:] for other in others):
+            depth += 1
+        names.append("/".join(mine[-depth:]))
     seen: dict[str, int] = {}
     out = []
     for name in names:

@@ -135,7 +135,9 @@ def _read(path: Path, wb) -> SavedPlan:
         real = by_lower.get(name.lower())
         if real is None:
             missing.append(name)
-            tables[name] = _typed(pd.DataFrame(columns=list(columns)), name, path)
+            empty = pd.DataFrame({**{c: pd.Series(dtype=object) for c in columns},
+                                  "excel_row": pd.Series(dtype="int64")})
+            tables[name] = _typed(empty, name, path)
             continue
         frame = _frame(_sheet_rows(wb[real]), name, path)
         absent = [c for c in columns if c not in frame.columns]

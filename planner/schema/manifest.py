@@ -44,6 +44,8 @@ class Column:
     wildcard: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    #: Why the maximum, said to whoever exceeds it ("" when the bound speaks for itself).
+    maximum_note: str = ""
     #: Value must lie inside the planning horizon (years).
     in_horizon: bool = False
 
@@ -71,12 +73,34 @@ class Sheet:
         return tuple(c.name for c in self.columns)
 
 
+#: Largest values (docs/decisions.md "Largest values"): far above any real planning input, and
+#: low enough that HiGHS takes the model with every column at its maximum at once (it refuses
+#: matrix coefficients above 1e15 and treats 1e20 as infinite). A larger real figure is written
+#: in a larger unit (kt for t, thousands of the currency).
+MAX_QUANTITY = 1e12
+#: ... of one-off or yearly money (capex per module, a financing limit, a fee).
+MAX_MONEY = 1e14
+#: ... of money per unit (a price, a penalty, a carbon price per tCO2e).
+MAX_UNIT_MONEY = 1e12
+#: ... of a physical ratio (tCO2e per unit, input units per unit of output).
+MAX_RATIO = 1e6
+#: ... of a count of things (modules, contracted offers).
+MAX_COUNT = 10_000
+#: ... of a span of years (lead times, lifetimes, tenors).
+MAX_SPAN_YEARS = 200
+#: Said of a value above one of the magnitudes above.
+LARGER_UNIT = ("a larger value is beyond what the solver takes reliably: write quantities in a larger unit "
+               "(e.g. kt for t) or money in thousands")
+
+
 def _share(name: str, description: str, **kw: Any) -> Column:
     return Column(name, "number", description, minimum=0.0, maximum=1.0, unit="share 0..1", **kw)
 
 
-def _amount(name: str, description: str, unit: str, **kw: Any) -> Column:
-    return Column(name, "number", description, minimum=0.0, unit=unit, **kw)
+def _amount(name: str, description: str, unit: str, maximum: float, **kw: Any) -> Column:
+    """A non-negative number with its largest sane value (every numeric column has one)."""
+    note = LARGER_UNIT if maximum in (MAX_QUANTITY, MAX_MONEY, MAX_UNIT_MONEY, MAX_RATIO) else ""
+    return Column(name, "number", description, minimum=0.0, maximum=maximum, maximum_note=note, unit=unit, **kw)
 
 
 SECTORS = ("mineral", "pharma")
@@ -93,17 +117,18 @@ SETTINGS: tuple[Column, ...] = (
            "by (1+rate)^-k.", default=0.08, minimum=0.0, maximum=1.0, unit="per year"),
     Column("shortage_penalty", "number", "Cost per unit of unmet demand, for materials that give none. Blank: "
            "10 x the highest landed unit cost among the material's offers (else among its facilities' unit "
-           "costs; else 1,000,000).", minimum=0.0, unit="currency/unit"),
+           "costs; else 1,000,000).", minimum=0.0, maximum=MAX_UNIT_MONEY, maximum_note=LARGER_UNIT,
+           unit="currency/unit"),
     Column("carbon_price", "number", "Cost per tCO2e emitted by purchases and production.", default=0.0,
-           minimum=0.0, unit="currency/tCO2e"),
+           minimum=0.0, maximum=MAX_UNIT_MONEY, maximum_note=LARGER_UNIT, unit="currency/tCO2e"),
     Column("cvar_alpha", "number", "Confidence level of CVaR over scenario costs.", default=0.9, minimum=0.0,
            maximum=0.999999, unit="share 0..1"),
     Column("cvar_weight", "number", "Weight of CVaR added to expected cost (0 = risk-neutral).", default=0.0,
-           minimum=0.0, unit="weight"),
+           minimum=0.0, maximum=100.0, unit="weight"),
     Column("nonanticipative", "boolean", "true: a scenario's yearly decisions equal the others' until its first "
            "disruption or scenario-specific policy (no stocking up for a ban the plan cannot yet know of); "
            "false: the SPEC's two-stage program.", default=False),
-    Column("time_limit_s", "number", "Solver time limit.", default=60.0, minimum=0.0, unit="seconds"),
+    Column("time_limit_s", "number", "Solver time limit.", default=60.0, minimum=0.0, maximum=1e7, unit="seconds"),
     Column("mip_gap", "number", "Relative MIP gap at which the solver may stop.", default=0.0001, minimum=0.0,
            maximum=1.0, unit="share 0..1"),
 )
@@ -119,14 +144,15 @@ SHEETS: tuple[Sheet, ...] = (
         Column("sector", "choice", "Sector.", required=True, choices=SECTORS),
         Column("unit", "text", "Unit label, e.g. t or kg.", required=True),
         _amount("shortage_penalty", "Cost per unit of unmet demand (blank: the Settings value or its "
-                "default).", "currency/unit"),
-        _amount("initial_stock", "Stock before the first year.", "units", default=0.0),
-        _amount("holding_cost", "Cost per unit of closing stock per year.", "currency/unit-year", default=0.0),
+                "default).", "currency/unit", MAX_UNIT_MONEY),
+        _amount("initial_stock", "Stock before the first year.", "units", MAX_QUANTITY, default=0.0),
+        _amount("holding_cost", "Cost per unit of closing stock per year.", "currency/unit-year", MAX_UNIT_MONEY,
+                default=0.0),
     ), key=("material",)),
     Sheet("Demand", True, "material and year", (
         Column("material", "id", "Material.", required=True, ref="Materials"),
         Column("year", "integer", "Year.", required=True, unit="year", in_horizon=True),
-        _amount("quantity", "Demand in the year.", "units/year", required=True),
+        _amount("quantity", "Demand in the year.", "units/year", MAX_QUANTITY, required=True),
     ), key=("material", "year"), notes="A missing (material, year) has demand 0."),
     Sheet("Countries", True, "country", (
         Column("country", "id", "Country code.", required=True),
@@ -141,9 +167,9 @@ SHEETS: tuple[Sheet, ...] = (
         Column("supplier", "id", "Supplier id.", required=True),
         Column("country", "id", "Supplier's country.", required=True, ref="Countries"),
         _amount("capacity", "Total units per year across all its materials (blank: no joint limit).",
-                "units/year"),
+                "units/year", MAX_QUANTITY),
         _amount("qualification_cost", "One-off cost of qualifying the supplier, paid once if any of its offers "
-                "is contracted.", "currency", default=0.0),
+                "is contracted.", "currency", MAX_MONEY, default=0.0),
         _share("risk", "Company-specific risk; effective risk = 1-(1-country risk)(1-supplier risk).",
                default=0.0),
         Column("green_certified", "boolean", "Green / responsible-sourcing certified.", default=False),
@@ -151,14 +177,14 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Offers", True, "supplier and material it can supply", (
         Column("supplier", "id", "Supplier.", required=True, ref="Suppliers"),
         Column("material", "id", "Material offered.", required=True, ref="Materials"),
-        _amount("unit_cost", "Ex-works price per unit.", "currency/unit", required=True),
+        _amount("unit_cost", "Ex-works price per unit.", "currency/unit", MAX_UNIT_MONEY, required=True),
         _amount("capacity", "Units per year of this material (blank: no limit beyond the supplier's).",
-                "units/year"),
-        _amount("freight_cost", "Freight per unit.", "currency/unit", default=0.0),
-        _amount("carbon_intensity", "Emissions per unit.", "tCO2e/unit", default=0.0),
+                "units/year", MAX_QUANTITY),
+        _amount("freight_cost", "Freight per unit.", "currency/unit", MAX_UNIT_MONEY, default=0.0),
+        _amount("carbon_intensity", "Emissions per unit.", "tCO2e/unit", MAX_RATIO, default=0.0),
         _amount("min_order", "Units per year in every year of the horizon once contracted.", "units/year",
-                default=0.0),
-        _amount("contract_cost", "One-off cost of contracting this offer.", "currency", default=0.0),
+                MAX_QUANTITY, default=0.0),
+        _amount("contract_cost", "One-off cost of contracting this offer.", "currency", MAX_MONEY, default=0.0),
         Column("available_from", "integer", "First year the offer can deliver (blank: first_year).",
                default=FIRST_YEAR, unit="year"),
         Column("must_contract", "boolean", "true: the plan contracts this offer (and qualifies its supplier), "
@@ -171,44 +197,44 @@ SHEETS: tuple[Sheet, ...] = (
         Column("kind", "choice", "Kind of facility.", required=True, choices=FACILITY_KINDS),
         Column("material", "id", "Output material.", required=True, ref="Materials"),
         Column("module_capacity", "number", "Units per year per module.", required=True, minimum=0.0,
-               unit="units/year"),
+               maximum=MAX_QUANTITY, maximum_note=LARGER_UNIT, unit="units/year"),
         Column("max_modules", "integer", "Most modules that can exist.", required=True, minimum=0,
-               unit="modules"),
-        Column("existing_modules", "integer", "Modules already producing.", default=0, minimum=0,
-               unit="modules"),
+               maximum=MAX_COUNT, unit="modules"),
+        Column("existing_modules", "integer", "Modules already producing (at most max_modules).", default=0,
+               minimum=0, maximum=MAX_COUNT, unit="modules"),
         Column("min_modules", "integer", "Least modules that exist by the last year, existing ones included "
-               "(at most max_modules).", default=0, minimum=0, unit="modules"),
-        _amount("capex_per_module", "Investment per module.", "currency", default=0.0),
+               "(at most max_modules).", default=0, minimum=0, maximum=MAX_COUNT, unit="modules"),
+        _amount("capex_per_module", "Investment per module.", "currency", MAX_MONEY, default=0.0),
         _amount("fixed_opex_per_module", "Fixed cost per producing module per year.", "currency/year",
-                default=0.0),
-        _amount("unit_cost", "Cost per unit produced.", "currency/unit", default=0.0),
+                MAX_MONEY, default=0.0),
+        _amount("unit_cost", "Cost per unit produced.", "currency/unit", MAX_UNIT_MONEY, default=0.0),
         Column("build_years", "integer", "Lead time: a module started in year y produces from y + build_years.",
-               default=2, minimum=0, unit="years"),
+               default=2, minimum=0, maximum=MAX_SPAN_YEARS, unit="years"),
         Column("earliest_year", "integer", "First year a build may start (blank: first_year).",
                default=FIRST_YEAR, unit="year"),
-        _amount("carbon_intensity", "Emissions per unit produced.", "tCO2e/unit", default=0.0),
+        _amount("carbon_intensity", "Emissions per unit produced.", "tCO2e/unit", MAX_RATIO, default=0.0),
         Column("green", "boolean", "Counts as green supply.", default=False),
         _amount("pli_subsidy", "Production-linked incentive per unit produced (a negative cost).",
-                "currency/unit", default=0.0),
+                "currency/unit", MAX_UNIT_MONEY, default=0.0),
         _share("risk", "Risk of domestic production.", default=0.05),
         Column("lifetime_years", "integer", "Economic lifetime of a module.", default=25, minimum=1,
-               unit="years"),
+               maximum=MAX_SPAN_YEARS, unit="years"),
         Column("location", "text", "Location (shown only).", default=""),
     ), key=("facility",)),
     Sheet("Recipes", False, "input that a facility consumes per unit of output", (
         Column("facility", "id", "Facility.", required=True, ref="Facilities"),
         Column("input_material", "id", "Input material.", required=True, ref="Materials"),
-        _amount("quantity_per_unit", "Input units per unit of output.", "units/unit", required=True),
+        _amount("quantity_per_unit", "Input units per unit of output.", "units/unit", MAX_RATIO, required=True),
     ), key=("facility", "input_material")),
     Sheet("Financing", False, "financing source", (
         Column("source", "id", "Financing source id.", required=True),
         Column("kind", "choice", "Kind of source.", required=True, choices=FINANCING_KINDS),
-        _amount("limit", "Most that can be drawn over the horizon.", "currency", required=True),
-        _amount("annual_rate", "Interest rate of the repayment annuity.", "per year", default=0.0),
+        _amount("limit", "Most that can be drawn over the horizon.", "currency", MAX_MONEY, required=True),
+        _amount("annual_rate", "Interest rate of the repayment annuity.", "per year", 1.0, default=0.0),
         Column("tenor_years", "integer", "Repayment years (0 = paid at once).", default=0, minimum=0,
-               unit="years"),
-        _amount("arrangement_fee", "One-off fee if the source is used at all.", "currency", default=0.0),
-        _amount("min_draw", "Least total draw if used.", "currency", default=0.0),
+               maximum=MAX_SPAN_YEARS, unit="years"),
+        _amount("arrangement_fee", "One-off fee if the source is used at all.", "currency", MAX_MONEY, default=0.0),
+        _amount("min_draw", "Least total draw if used.", "currency", MAX_MONEY, default=0.0),
         Column("green_only", "boolean", "May fund only green facilities.", default=False),
         Column("available_from", "integer", "First year draws are possible (blank: first_year).",
                default=FIRST_YEAR, unit="year"),
@@ -222,13 +248,13 @@ SHEETS: tuple[Sheet, ...] = (
         _share("max_supplier_share", "Purchases from any one supplier <= share x total supply."),
         _share("max_avg_risk", "Supply-weighted average effective risk <= value."),
         _share("min_green_share", "Green supply >= share x total supply."),
-        _amount("max_carbon_intensity", "tCO2e of supply <= value x total supply.", "tCO2e/unit"),
+        _amount("max_carbon_intensity", "tCO2e of supply <= value x total supply.", "tCO2e/unit", MAX_RATIO),
         _share("min_domestic_share", "Domestic production >= share x demand."),
         _share("max_non_allied_share", "Purchases from non-allied countries <= share x total supply."),
         Column("min_suppliers", "integer", "Contracted offers of the material >= value (horizon-wide).",
-               minimum=0, unit="offers"),
+               minimum=0, maximum=MAX_COUNT, unit="offers"),
         _amount("min_stock_share", "Closing stock >= share x that year's demand (may exceed 1).",
-                "share of demand"),
+                "share of demand", 100.0),
         _share("max_shortage_share", "Unmet demand <= share x demand."),
     ), key=(), notes="A more specific row (material over *, year over blank, scenario over blank) overrides a "
        "general one for the same column; equally specific rows that disagree are an error."),
@@ -248,7 +274,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("to_year", "integer", "Last affected year (blank: to the end).", unit="year"),
         _share("capacity_factor", "Multiplier on the affected offers' capacity and min_order (0 = export ban).",
                default=1.0),
-        _amount("price_factor", "Multiplier on the affected offers' unit cost.", "multiplier", default=1.0),
+        _amount("price_factor", "Multiplier on the affected offers' unit cost.", "multiplier", 100.0, default=1.0),
     ), key=()),
 )
 

@@ -11,6 +11,7 @@ place (a missing sheet, an unreadable file).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Literal
 
@@ -19,6 +20,8 @@ from openpyxl.utils import get_column_letter
 Severity = Literal["error", "warning"]
 
 _ROW_RE = re.compile(r"!\$?[A-Z]*\$?(\d+)")
+#: Unicode categories shown as <U+XXXX>: format (zero-width), spaces other than " ", controls.
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Co", "Cn"})
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,35 @@ def show(value: Any, limit: int = 60) -> str:
     text = text.replace("\n", " ").replace("\r", " ")
     if isinstance(value, str) and text.strip() != text:
         text = repr(text)
+    text = visible(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def visible(text: str) -> str:
+    """``text`` with each invisible character (zero-width space, no-break space, a control
+    character...) written as ``<U+200B>``, so an id that looks valid shows why it is not."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch if ch == " " or (ch.isprintable() and unicodedata.category(ch) not in _INVISIBLE)
+                   else f"<U+{ord(ch):04X}>" for ch in text)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Names of the invisible characters in ``text`` (``U+200B ZERO WIDTH SPACE``)."""
+    return [f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in dict.fromkeys(text)
+            if ch != " " and (not ch.isprintable() or unicodedata.category(ch) in _INVISIBLE)]
+
+
+def figure(value: float) -> str:
+    """A bound as people read it: 0.5, 100, 10,000, 1e12, 5e14 (one digit and zeros, from a million on)."""
+    if not float(value).is_integer():
+        return f"{value:g}"
+    v = int(value)
+    digits = str(abs(v))
+    lead = digits.rstrip("0")
+    if abs(v) >= 1_000_000 and len(lead) == 1:
+        return f"{'-' if v < 0 else ''}{lead}e{len(digits) - 1}"
+    return f"{v:,}" if abs(v) >= 10_000 else str(v)
 
 
 def split(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:

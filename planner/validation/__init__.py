@@ -9,7 +9,8 @@ warnings). Modules, by concern:
 - :mod:`.settings`   the Settings key/value sheet
 - :mod:`.crosscheck` references across sheets, horizon, probabilities, home_country
 - :mod:`.policies`   equally specific Policies rows that disagree
-- :mod:`.requirements` required builds and contracts the data rules out
+- :mod:`.requirements` required builds and contracts the data rules out, existing modules
+- :mod:`.magnitudes` products of inputs beyond what the solver takes
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from planner.schema import manifest
 from planner.schema.dataset import Dataset, Source
 from planner.schema.problems import InputError, Problem
 from planner.io.reading.sheets import RawWorkbook
-from planner.validation import crosscheck, policies, requirements
+from planner.validation import crosscheck, magnitudes, policies, requirements
 from planner.validation.settings import parse_settings
 from planner.validation.tables import Report, Typed, check_keys, empty_typed, type_sheet
 
@@ -50,7 +51,9 @@ def validate(raw: RawWorkbook, source: Source | None = None) -> tuple[Dataset, l
     crosscheck.check_disruption_years(typed["Disruptions"], settings, report)
     crosscheck.check_probabilities(typed["Scenarios"], report)
     crosscheck.check_policy_rows(typed["Policies"], report)
+    requirements.check_existing_modules(typed["Facilities"], report)
     requirements.check_min_modules(typed["Facilities"], settings, report)
+    magnitudes.check_products(typed, settings, report)
     requirements.check_must_contract(typed["Offers"], typed["Suppliers"], typed["Countries"], report)
     horizon = settings.horizon
     years = list(range(horizon[0], horizon[1] + 1)) if horizon else None

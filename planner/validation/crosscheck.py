@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from planner.schema import manifest
+from planner.schema.problems import invisible_characters, visible
 from planner.validation.settings import Settings
 from planner.validation.tables import Report, Typed
 
@@ -30,20 +32,48 @@ def check_references(typed: dict[str, Typed], ids: dict[str, set[str]], report: 
             if not col.ref or col.ref not in ids:
                 continue
             known = ids[col.ref]
-            folded: dict[str, str] | None = None
+            hints = _IdHints(known)
             for i, v in enumerate(t.values[col.name]):
                 if v is None or v in known or (col.wildcard and v == "*") or not t.ok(col.name, i):
                     continue
-                if folded is None:
-                    folded = {k.casefold(): k for k in known}
-                hint = folded.get(v.casefold())
                 want = f"an id of the {col.ref} sheet" + (" or *" if col.wildcard else "")
-                if hint is not None:
-                    want += f" (ids are case-sensitive: did you mean {hint!r}?)"
-                elif not t.present or not known:
+                if not t.present or not known:
                     want += f" (the {col.ref} sheet has no ids)"
+                else:
+                    want += hints(v)
                 report.add(t.sheet.name, t.where(col.name, i), col.name, v, want)
                 t.mark(col.name, i)
+
+
+#: Unknown ids given a "did you mean" hint per column (difflib over every known id is not free).
+MAX_HINTS = 200
+
+
+class _IdHints:
+    """Why an unknown id may be a known one: case, an invisible character, or a near miss."""
+
+    def __init__(self, known: set[str]) -> None:
+        self.known = known
+        self.folded: dict[str, str] | None = None
+        self.given = 0
+
+    def __call__(self, value: str) -> str:
+        if self.folded is None:
+            self.folded = {k.casefold(): k for k in self.known}
+        hidden = invisible_characters(value)
+        if hidden:
+            seen = "".join(ch for ch in value if ch.isprintable() and visible(ch) == ch).strip()
+            match = seen if seen in self.known else self.folded.get(seen.casefold())
+            mean = f"; did you mean {match!r}?" if match else ""
+            return f" (it holds the invisible character(s) {', '.join(hidden)}{mean})"
+        same_case = self.folded.get(value.casefold())
+        if same_case is not None:
+            return f" (ids are case-sensitive: did you mean {same_case!r}?)"
+        self.given += 1
+        if self.given > MAX_HINTS:
+            return ""
+        close = difflib.get_close_matches(value, list(self.known), n=1, cutoff=0.75)
+        return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_horizon(typed: dict[str, Typed], settings: Settings, report: Report) -> None:
@@ -96,10 +126,12 @@ def check_settings_refs(settings: Settings, ids: dict[str, set[str]], typed: dic
         value: Any = settings.values.get(col.name)
         if not col.ref or value is None or col.name in settings.bad:
             continue
-        if value not in ids.get(col.ref, set()):
+        known = ids.get(col.ref, set())
+        if value not in known:
+            hint = _IdHints(known)(value) if known else ""
             report.add("Settings", settings.where(col.name), col.name, value,
-                       f"a country of the {col.ref} sheet ({col.description.rstrip('.')})"
-                       if col.ref == "Countries" else f"an id of the {col.ref} sheet")
+                       (f"a country of the {col.ref} sheet ({col.description.rstrip('.')})"
+                        if col.ref == "Countries" else f"an id of the {col.ref} sheet") + hint)
 
 
 def check_not_empty(typed: dict[str, Typed], report: Report) -> None:

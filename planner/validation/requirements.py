@@ -1,4 +1,5 @@
-"""Required decisions the data itself rules out: Facilities.min_modules and Offers.must_contract.
+"""Required decisions the data itself rules out: Facilities.min_modules and Offers.must_contract;
+and existing modules beyond max_modules.
 
 - ``min_modules`` at most ``max_modules``; above ``existing_modules`` only if a module
   started from ``earliest_year`` can produce by the last year (``earliest_year +
@@ -12,6 +13,18 @@ from __future__ import annotations
 
 from planner.validation.settings import Settings
 from planner.validation.tables import Report, Typed
+
+
+def check_existing_modules(t: Typed, report: Report) -> None:
+    """SPEC: existing plus all started modules <= max_modules, so existing alone must fit."""
+    v = t.values
+    for i, (existing, most) in enumerate(zip(v["existing_modules"], v["max_modules"])):
+        if existing is None or most is None or not (t.ok("existing_modules", i) and t.ok("max_modules", i)):
+            continue
+        if existing > most:
+            report.add(t.sheet.name, t.where("existing_modules", i), "existing_modules", existing,
+                       f"at most max_modules ({int(most)}): existing plus started modules never exceed it")
+            t.mark("existing_modules", i)
 
 
 def check_min_modules(t: Typed, settings: Settings, report: Report) -> None:

@@ -81,7 +81,7 @@ def parse_settings(raw: RawSheet | None, report: Report) -> Settings:
                 continue
             lo, hi = col.minimum, col.maximum
             if (lo is not None and value < lo) or (hi is not None and value > hi):
-                report.add(SHEET, value_cell, col.name, show(value), range_text(col, lo, hi))
+                report.add(SHEET, value_cell, col.name, show(value), range_text(col, lo, hi, value))
                 out.bad.add(col.name)
                 continue
             found[col.name] = value

@@ -7,7 +7,7 @@ from typing import Any
 
 from planner.schema import manifest
 from planner.schema.manifest import Column, Sheet
-from planner.schema.problems import Problem, cell_ref, show
+from planner.schema.problems import Problem, cell_ref, figure, show, visible
 from planner.io.reading.sheets import RawSheet
 from planner.validation.values import convert, expected_text
 
@@ -23,7 +23,7 @@ class Report:
 
     def add(self, sheet: str, cell: str, column: str, value: Any, expected: str,
             severity: str = "error") -> None:
-        self.items.append(Problem(sheet, cell, column, value if isinstance(value, str) else show(value),
+        self.items.append(Problem(sheet, cell, column, visible(value) if isinstance(value, str) else show(value),
                                   expected, severity))  # type: ignore[arg-type]
 
     def extend(self, problems: list[Problem]) -> None:
@@ -102,18 +102,23 @@ def _check_range(typed: Typed, col: Column, report: Report) -> None:
     for i, x in enumerate(values):
         if x is None or (lo is None or x >= lo) and (hi is None or x <= hi):
             continue
-        report.add(typed.sheet.name, typed.where(col.name, i), col.name, show(x), range_text(col, lo, hi))
+        report.add(typed.sheet.name, typed.where(col.name, i), col.name, show(x), range_text(col, lo, hi, x))
         typed.mark(col.name, i)
 
 
-def range_text(col: Column, lo: float | None, hi: float | None) -> str:
+def range_text(col: Column, lo: float | None, hi: float | None, value: float | None = None) -> str:
+    """What the range of ``col`` is, in words; given the ``value`` found, the side it breaks
+    (with the reason for a maximum, and "0.5?" for a share written as a percentage)."""
     what = "a year" if col.unit == "year" else ("a share" if col.unit.startswith("share") else "a value")
-    fmt = (lambda v: str(int(v)) if float(v).is_integer() else f"{v:g}")
-    if lo is not None and hi is not None:
-        return f"{what} from {fmt(lo)} to {fmt(hi)}"
-    if lo is not None:
-        return f"{what} of at least {fmt(lo)}" + (" (not negative)" if lo == 0 else "")
-    return f"{what} of at most {fmt(hi)}"
+    if what != "a value" and lo is not None and hi is not None:
+        text = f"{what} from {figure(lo)} to {figure(hi)}"
+        if what == "a share" and value is not None and hi == 1 and 1 < value <= 100:
+            text += f" ({figure(value / 100)}? a share is written 0.5 for 50%)"
+        return text
+    if lo is not None and (value is None or value < lo or hi is None):
+        return f"{what} of at least {figure(lo)}" + (" (not negative)" if lo == 0 else "")
+    note = f"; {col.maximum_note}" if col.maximum_note else ""
+    return f"{what} of at most {figure(hi)}{note}"
 
 
 def check_keys(typed: Typed, report: Report) -> None:

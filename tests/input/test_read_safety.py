@@ -31,7 +31,9 @@ def test_not_an_xlsx_at_all(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("planner notes, not a workbook\n")
     p = _only(problems(path))
-    assert p.sheet == "" and "zip" in p.expected
+    assert p.sheet == "" and "this is a text file (CSV?)" in p.expected and "save it as" in p.expected
+    path.write_bytes(b"\x00\x01binary")
+    assert "a zip file starting with PK" in _only(problems(path)).expected
 
 
 def test_old_xls_is_named(tmp_path):

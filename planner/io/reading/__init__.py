@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -105,7 +106,13 @@ def read_raw(data: bytes, name: str = "<memory>", limits: Limits = Limits()) -> 
 def read_file(file: Path, limits: Limits = Limits()) -> bytes:
     """The bytes of ``file`` (at most ``limits.max_file_bytes``); InputError if unreadable."""
     try:
-        size = file.stat().st_size
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(str(file))
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read, /dev/zero never end
+            raise InputError([Problem("", "", "", str(file), "an .xlsx file; this is not a regular file (a pipe, "
+                                      "a device or a socket)")])
+        size = info.st_size
         if size > limits.max_file_bytes:
             raise _too_big(file.name, size, limits)
         with file.open("rb") as handle:

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from planner.schema import manifest
 from planner.schema.problems import InputError, Problem, cell_ref, show
+from planner.io.reading.damage import damaged_cells
 from planner.io.reading.limits import Limits
 from planner.io.reading.zipscan import SheetPart, SheetScan, ZipScan
 
@@ -138,11 +139,15 @@ def read_sheets(data: bytes, scan: ZipScan, limits: Limits, fast: bool = True) -
                     continue
                 part = parts.get(title)
                 sheet_scan = scan.scans.get(part.path, SheetScan()) if part else SheetScan()
-                grid = wb.grid(title, part, sheet_scan)
-                if grid is None:  # a chartsheet
-                    problems.append(Problem(sheet.name, "", "", "a chart sheet", "a worksheet with a table"))
+                try:
+                    grid = wb.grid(title, part, sheet_scan)
+                    if grid is None:  # a chartsheet
+                        problems.append(Problem(sheet.name, "", "", "a chart sheet", "a worksheet with a table"))
+                        continue
+                    raw = _read_sheet(grid, sheet, sheet_scan, limits, problems)
+                except Exception as exc:  # a reader failing on a damaged sheet: name its cells
+                    problems += _damaged(data, part, sheet.name, exc)
                     continue
-                raw = _read_sheet(grid, sheet, sheet_scan, limits, problems)
                 if raw is not None:
                     sheets[sheet.name] = raw
         except InputError:
@@ -151,6 +156,15 @@ def read_sheets(data: bytes, scan: ZipScan, limits: Limits, fast: bool = True) -
             raise InputError(problems + [Problem("", "", "", type(exc).__name__,
                                                  f"a readable workbook ({exc})")]) from None
     return RawWorkbook(sheets, problems)
+
+
+def _damaged(data: bytes, part: SheetPart | None, sheet: str, exc: Exception) -> list[Problem]:
+    """The cells of a sheet a reader failed on whose stored value does not fit their type
+    (planner.io.reading.damage), else the sheet named with the reader's error."""
+    found = damaged_cells(data, part.path, sheet) if part is not None else []
+    return found or [Problem(sheet, "", "", f"{type(exc).__name__}: {exc}",
+                             "a readable sheet: the workbook is damaged; open it in Excel (or LibreOffice) and "
+                             "save it again")]
 
 
 class _Grid:
@@ -357,6 +371,8 @@ def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limit
     width = len(header)
     by_name = {norm(c.name): c.name for c in sheet.columns}
     columns: dict[str, int] = {}
+    unknown: dict[int, Any] = {}  # column index -> header text not in the manifest
+    repeated: set[int] = set()
     for idx, text in enumerate(header, start=1):
         key = norm(text)
         where = cell_ref(name, idx, 1)
@@ -368,12 +384,11 @@ def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limit
                 problems.append(Problem(name, where, col, show(text),
                                         f"each column once; {col} is already column "
                                         f"{get_column_letter(columns[col])}"))
+                repeated.add(idx)
             else:
                 columns[col] = idx
         else:
-            problems.append(Problem(name, where, show(text), show(text),
-                                    f"one of the columns of {name}{_hint(key, by_name)}; it is ignored",
-                                    "warning"))
+            unknown[idx] = text
     for col in sheet.columns:
         if col.required and col.name not in columns:
             close = difflib.get_close_matches(norm(col.name), [norm(h) for h in header if h is not None],
@@ -386,9 +401,15 @@ def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limit
     excel_rows: list[int] = []
     last_row = 1
     stopped_at: int | None = None
+    # values outside the named columns: right of the header, under a blank or an unknown header
+    outside = _Outside(set(columns.values()) | repeated, unknown)
+    read_width = _read_width(ws, sheet, scan, limits, width)
     if width:
         empty_run = 0
-        for row_number, values in enumerate(ws.rows(2, width), start=2):
+        for row_number, values in enumerate(ws.rows(2, read_width), start=2):
+            if len(values) > width or unknown or len(columns) < width:
+                outside.see(row_number, values)
+                values = values[:width]
             if _is_empty(values):
                 empty_run += 1
                 if empty_run >= limits.max_empty_rows:
@@ -411,6 +432,7 @@ def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limit
                                 f"cells down to row {ws.max_row:,}",
                                 f"a table without {limits.max_empty_rows:,} empty rows inside it; rows below "
                                 f"{last_row} after the gap are ignored", "warning"))
+    problems += outside.problems(sheet, columns, by_name)
     raw = RawSheet(name, ws.title, columns, rows, excel_rows)
     for ref, formula in scan.formulas:
         if not ref:
@@ -439,6 +461,74 @@ def _read_sheet(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limit
                                 f"merged cells {ref}", "one value per cell: unmerge the cells and fill each "
                                 "one"))
     return raw
+
+
+#: Columns right of the header (or of the sheet's last template column) searched for values
+#: that have no header: a header cleared at the end of the row shortens the header itself.
+OUTSIDE_COLUMNS = 16
+
+
+def _read_width(ws: _Grid, sheet: manifest.Sheet, scan: SheetScan, limits: Limits, width: int) -> int:
+    """How many columns of each row to read: the header, and the cells right of it up to the
+    sheet's extent, at most :data:`OUTSIDE_COLUMNS` past the wider of the header and the
+    sheet's template columns."""
+    extent = scan.max_col if scan.max_col and not scan.unplaced else (ws.max_column or width)
+    reach = max(width, len(sheet.columns)) + OUTSIDE_COLUMNS
+    return max(width, min(extent, reach, limits.max_columns))
+
+
+class _Outside:
+    """Values in columns without a template header (blank or unknown header text), which
+    would otherwise be dropped silently while the column's default applies."""
+
+    def __init__(self, headed: set[int], unknown: dict[int, Any]) -> None:
+        self.unknown = unknown
+        self.skip = headed  # columns with a template header (repeats are reported already)
+        #: column index -> [count, first row, last row]
+        self.seen: dict[int, list[int]] = {}
+
+    def see(self, row_number: int, values: tuple[Any, ...]) -> None:
+        skip = self.skip
+        for idx, v in enumerate(values, start=1):
+            if idx in skip or v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            hit = self.seen.get(idx)
+            if hit is None:
+                self.seen[idx] = [1, row_number, row_number]
+            else:
+                hit[0] += 1
+                hit[2] = row_number
+
+    def problems(self, sheet: manifest.Sheet, columns: dict[str, int], by_name: dict[str, str]) -> list[Problem]:
+        """Errors for values under a blank header, or under an unknown header that nearly names a
+        template column the sheet lacks (a typo: the values would be lost); a warning for any
+        other unknown header (SPEC: extra columns are allowed and ignored)."""
+        name = sheet.name
+        missing = {key: col for key, col in by_name.items() if col not in columns}
+        out: list[Problem] = []
+        for idx, text in self.unknown.items():
+            count = self.seen.get(idx, [0])[0]
+            typo = _hint(norm(text), missing)
+            where = cell_ref(name, idx, 1)
+            if typo and count:
+                out.append(Problem(name, where, show(text), show(text),
+                                   f"one of the columns of {name}{typo}; its {count} value(s) below would be "
+                                   "ignored and the column's default used"))
+            else:
+                lost = f"; it and its {count} value(s) are ignored" if count else "; it is ignored"
+                out.append(Problem(name, where, show(text), show(text),
+                                   f"one of the columns of {name}{_hint(norm(text), by_name)}{lost}", "warning"))
+        for idx, (count, first, last) in sorted(self.seen.items()):
+            if idx in self.unknown:
+                continue
+            letter = get_column_letter(idx)
+            cells = f"{name}!{letter}{first}" + (f":{letter}{last}" if last != first else "")
+            template = sheet.columns[idx - 1].name if idx <= len(sheet.columns) else None
+            hint = f" (the template has {template} in this column)" if template and template not in columns else ""
+            out.append(Problem(name, cells, "", f"{count} value(s) under a blank header",
+                               f"a column name in {name}!{letter}1{hint}: values without a header would be "
+                               "ignored"))
+        return out
 
 
 def _column_at(columns: dict[str, int], idx: int) -> str:

@@ -174,7 +174,23 @@ def _check_magic(data: bytes, name: str) -> None:
         raise _fail(name, "an .xlsx workbook; this is an old-format .xls or a password-protected file: "
                     "open it in Excel and save it as .xlsx without a password")
     if data[:2] != b"PK":
+        if _looks_like_text(data[:4096]):
+            raise _fail(name, "an .xlsx workbook; this is a text file (CSV?): open it in Excel or LibreOffice "
+                        "and save it as an Excel workbook (.xlsx)")
         raise _fail(name, "an .xlsx workbook (a zip file starting with PK); the file is something else")
+    if data[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument" in data[38:120]:
+        raise _fail(name, "an .xlsx workbook; this is an OpenDocument file (.ods, e.g. from LibreOffice): "
+                    "save it as an Excel workbook (.xlsx) with File > Save As")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[:exc.start].decode("utf-8")  # the sample cut a character in two
+    return bool(text) and all(ch.isprintable() or ch in "\r\n\t" for ch in text.lstrip("\ufeff"))
 
 
 def _check_entry_count(data: bytes, limits: Limits) -> None:
