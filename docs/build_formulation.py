@@ -29,6 +29,7 @@ FAMILIES = [
     ("Risk: CVaR", "models.families.risk"),
     ("Optional non-anticipativity", "models.families.nonanticipativity"),
     ("Objective and cost components", "models.families.objective"),
+    ("Trade-off measures (the frontier command only)", "models.families.measures"),
 ]
 OUT = ROOT / "docs" / "formulation.md"
 

@@ -62,25 +62,33 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     info |= {"version": session.version, "interface": session.interface}
     tick = time.perf_counter()
     try:
-        # progress reports and a wall-clock watchdog on the run (models.highs.monitor)
-        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
-                          objective_scale=session.objective_scale) as monitor:
-            run = run_highs(session, config, solver_options, options.lp_start, timings, info, monitor)
+        run = run_watched(session, config, solver_options, options.lp_start, timings, info, options.on_progress)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
     timings["solve"] = time.perf_counter() - tick
 
+    return finish(run, session, dataset, options, config, solver_options, info, timings)
+
+
+def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: SolveOptions, config: dict[str, Any],
+           solver_options: dict[str, Any], info: dict[str, Any], timings: dict[str, float]) -> SolveOutcome:
+    """The outcome of a finished run on ``session``: the plan extracted (idle binaries
+    released, costs, tables) and, if asked, its marginal values. Shared by the solve and the
+    re-solve (models.analysis.resolve)."""
     status = _status(run)
     outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
                            message=str(run.termination.name), bound=run.bound)
     if not status.has_plan:
         return outcome
+    model = session.model
     tick = time.perf_counter()
     session.load_values()
     released = tidy.release_idle_binaries(model)
     value = session.evaluator()  # after the release: at the plan's final values
-    outcome.objective = value(model.obj.expr) if released else run.objective
+    # the run's objective is the plan's cost unless binaries were released or another objective
+    # was active (models.analysis.alternatives)
+    outcome.objective = value(model.obj.expr) if released or not model.obj.active else run.objective
     if released:
         outcome.message += "; released unused " + ", ".join(released)
     outcome.gap = relative_gap(outcome.objective, outcome.bound)
@@ -90,6 +98,16 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     if options.marginals:
         _add_marginals(outcome, session, dataset, config, solver_options)
     return outcome
+
+
+def run_watched(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any], choice: bool | None,
+                timings: dict[str, float], info: dict[str, Any], on_progress=None) -> RunResult:
+    """:func:`run_highs` with progress reports and a wall-clock watchdog (models.highs.monitor):
+    the time limit holds in wall seconds from now, however HiGHS counts its run time over
+    the runs of one session (a re-solve, a frontier point, an alternative)."""
+    with SolveMonitor(session.highs, on_progress, config.get("time_limit"),
+                      objective_scale=session.objective_scale) as monitor:
+        return run_highs(session, config, solver_options, choice, timings, info, monitor)
 
 
 def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],

@@ -6,16 +6,20 @@
     res.set_policy("max_country_share", "LI-REF", None, None, 0.4)
     second = res.solve()                                  # only the changes go to HiGHS
 
+    res.set_dataset(other)                                # any other dataset (a sweep's next point)
+
 A change is applied to the Resolver's own copy of the Dataset, the model data is derived
 again (``models.params.data.build_data``, about a second at national size) and compared with the
 data the model was built from:
 
-- only prices, shortage penalties, big-Ms and policy targets changed: the Pyomo model is
-  updated in place (``m.data`` replaced; the cost Expressions that depend on prices
+- only cost coefficients (prices, tariffs, freight, contract, qualification, production,
+  opex and holding costs, shortage penalties, the carbon price), big-Ms and policy targets
+  changed: the Pyomo model is updated in place (``m.data`` replaced; the cost Expressions
   re-made by their own rules; each policy or big-M row whose data changed re-made by its
   rule, added, or dropped) and :class:`models.highs.session.HighsSession` pushes just those rows,
   the objective and the CVaR rows to HiGHS. The next solve starts from the previous
   solution (``HighsSession.set_start``; HiGHS ignores it if it is no longer feasible).
+  Settings time_limit_s and mip_gap only change the solver's settings.
 - anything else (a change that adds or removes variables, e.g. a ``min_suppliers`` target
   that creates contract binaries, or a share cap on a material that had none): the model
   is rebuilt, as a fresh solve would. ``Resolver.mode`` says which happened.
@@ -36,14 +40,13 @@ import pandas as pd
 from planner.schema.dataset import Dataset
 from planner.schema.manifest import policy_columns
 
-from models.analysis import results
 from models.families import objective
 from models.build import POLICY_FAMILIES, build_model, policy_indices
 from models.params.data import ModelData, build_data
 from models.memory import paused_gc
-from models.outcome import SolveOptions, SolveOutcome, relative_gap
+from models.outcome import SolveOptions, SolveOutcome
 from models.highs.session import HighsSession
-from models.solve import _status, solver_config
+from models.solve import finish, run_watched, solver_config
 from models.families.supply import contract_link_rule, qualification_link_rule
 
 #: Policies column -> the constraint family it feeds (min_suppliers: per material).
@@ -59,19 +62,26 @@ FAMILY_OF_COLUMN = {
     "min_stock_share": "min_stock",
     "max_shortage_share": "max_shortage",
 }
-#: Data that may change without rebuilding (everything else must be equal).
-_MUTABLE = {"ModelData": {"penalty", "policy"}, "SupplyData": {"unit_cost", "all_offer_landed", "big_m"}}
-#: Cost components that depend on prices or shortage penalties.
-_PRICED = ("purchases_ex_works", "tariffs", "shortage")
+#: Data that may change without rebuilding (everything else must be equal); the cost-only
+#: fields are those that models.families.objective alone reads (a field that also decides which
+#: variables exist, e.g. a contract cost > 0, changes an index list too, which forces a rebuild).
+_COSTS = {"ModelData": {"penalty", "holding_cost"},
+          "SupplyData": {"unit_cost", "all_offer_landed", "tariff", "freight", "contract_cost", "sup_qual_cost"},
+          "DomesticData": {"fixed_opex", "unit_cost", "pli"}}
+_MUTABLE = {"ModelData": _COSTS["ModelData"] | {"policy", "settings"}, "SupplyData": _COSTS["SupplyData"] | {"big_m"},
+            "DomesticData": _COSTS["DomesticData"]}
+#: Settings a change of which re-makes the costs only / changes only the solver's settings.
+_COST_SETTINGS = {"carbon_price"}
+_SOLVER_SETTINGS = {"time_limit_s", "mip_gap", "currency"}
 
 
 class Resolver:
     """A dataset solved once and re-solved after changes (see the module docstring)."""
 
     def __init__(self, dataset: Dataset, options: SolveOptions | None = None, config: dict[str, Any] | None = None):
-        self.options = options or SolveOptions()
-        self.dataset = Dataset(dict(dataset.settings), {k: t.copy() for k, t in dataset.tables.items()},
-                               dataset.source)
+        self.options = options or SolveOptions(marginals=False)
+        self.dataset = _copy(dataset)
+        self._config = config
         self.config = dict(config) if config is not None else solver_config(self.dataset, self.options)
         self.solver_options = {"log_file": str(self.options.log_file)} if self.options.log_file else {}
         #: "build" (first), "update" (changes pushed in place) or "rebuild", for the last change
@@ -81,6 +91,13 @@ class Resolver:
         self._build(build_data(self.dataset))
 
     # ---- changes ---------------------------------------------------------------------------
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Make ``dataset`` (e.g. the base workbook with other overrides) the one solved next."""
+        self.dataset = _copy(dataset)
+        if self._config is None:
+            self.config = solver_config(self.dataset, self.options)
+        self._apply()
 
     def set_price(self, supplier: str, material: str, unit_cost: float) -> None:
         """Set ``Offers.unit_cost`` of the offer(s) of ``supplier`` for ``material``."""
@@ -119,25 +136,27 @@ class Resolver:
     # ---- solve -----------------------------------------------------------------------------
 
     def solve(self) -> SolveOutcome:
-        """Solve the current model (from the previous solution, if any) and return the outcome."""
-        session, model = self.session, self.model
+        """Solve the current model (from the previous solution, if any) and return the outcome:
+        the solve's own stages (the LP start where it is wanted, extraction, marginal values
+        when the options ask for them; models.solve.run_highs and finish)."""
+        session = self.session
+        info = {"name": "highs", "version": session.version, "interface": session.interface,
+                "options": ", ".join(f"{k}={v}" for k, v in (self.config | self.solver_options).items()),
+                "resolve": self.mode}
+        timings = dict(self.timings)
+        tick = time.perf_counter()
         if self._start is not None:
             session.set_start(self._start)
-        run = session.run(self.config, self.solver_options)
-        status = _status(run)
-        info = {"name": "highs", "version": session.version, "interface": session.interface,
-                "options": ", ".join(f"{k}={v}" for k, v in (self.config | self.solver_options).items())}
-        outcome = SolveOutcome(status, solve_seconds=run.seconds, solver=info, bound=run.bound,
-                               message=str(run.termination.name), timings=dict(self.timings, solve=run.seconds))
-        if not status.has_plan:
-            return outcome
-        self._start = session.primal()
-        session.load_values()
-        outcome.objective = run.objective
-        outcome.gap = relative_gap(run.objective, run.bound)
-        outcome.costs = results.costs(model)
-        outcome.tables = results.tables(model)
-        return outcome
+        run = run_watched(session, self.config, self.solver_options, self.options.lp_start, timings, info)
+        timings["solve"] = time.perf_counter() - tick
+        if run.has_solution:
+            self._start = session.primal()  # the next change starts from this plan
+        integers = [v for v in session.columns if v.is_integer() and not v.fixed]
+        try:
+            return finish(run, session, self.dataset, self.options, self.config, self.solver_options, info, timings)
+        finally:
+            if self.options.marginals:  # the marginal values' LP fixed the integer decisions: free them
+                session.unfix_columns([v for v in integers if v.fixed])
 
     # ---- internals -------------------------------------------------------------------------
 
@@ -148,6 +167,7 @@ class Resolver:
         self.timings["build"] = time.perf_counter() - tick
         tick = time.perf_counter()
         self.session = HighsSession(self.model)
+        self.timings.pop("change", None)
         self.timings["handoff"] = time.perf_counter() - tick
         self._start = None  # column numbers may differ: no warm start
 
@@ -209,10 +229,12 @@ class Resolver:
             for key in wanted:
                 if key not in comp or touched(key):
                     _remake(m, comp, key, rule, changed_rows, added)
-        # prices and shortage penalties: the cost Expressions that use them, the objective and CVaR rows
-        priced = (old.supply.unit_cost != new.supply.unit_cost or old.penalty != new.penalty)
+        # cost coefficients: re-make the cost Expressions, push the objective and the CVaR rows
+        priced = _costs_changed(old, new)
         if priced:
-            for c in _PRICED:
+            for c in objective.FIRST_STAGE:
+                m.first_cost[c].set_value(objective.first_stage_cost(m, c))
+            for c in objective.SECOND_STAGE:
                 for s in new.scenarios:
                     m.second_cost[c, s].set_value(objective.scenario_cost(m, c, s))
         if changed_rows:
@@ -245,8 +267,23 @@ def _remake(m, comp, key, rule, changed_rows: list, added: list) -> None:
     added.append(comp[key])
 
 
+def _copy(dataset: Dataset) -> Dataset:
+    return Dataset(dict(dataset.settings), {k: t.copy() for k, t in dataset.tables.items()}, dataset.source)
+
+
+def _costs_changed(old: ModelData, new: ModelData) -> bool:
+    if any(old.settings.get(k) != new.settings.get(k) for k in _COST_SETTINGS):
+        return True
+    parts = {"ModelData": (old, new), "SupplyData": (old.supply, new.supply), "DomesticData": (old.domestic, new.domestic)}
+    return any(not _nan_equal(getattr(a, f), getattr(b, f)) for kind, (a, b) in parts.items() for f in _COSTS[kind])
+
+
 def _same_structure(old: ModelData, new: ModelData) -> bool:
     """True when ``new`` differs from ``old`` only in data a re-solve can update in place."""
+    free = _COST_SETTINGS | _SOLVER_SETTINGS
+    if {k: v for k, v in old.settings.items() if k not in free} != {k: v for k, v in new.settings.items()
+                                                                     if k not in free}:
+        return False
     extra = set()
     if not getattr(old, "nonanticipative", False) and not getattr(new, "nonanticipative", False):
         extra.add("divergence")  # read only by the nonanticipativity rows, absent then

@@ -81,16 +81,22 @@ def _read_or_exit(path: Path, raise_limits: bool = False, sets: Optional[list[st
     try:
         dataset, warnings = read_input(path, limits=limits, overrides=parse_all(sets or ()))
     except InputError as exc:
-        from planner.cli.terminal import problems_table
-        err.print(problems_table(exc.problems, escape(f"{len(exc.problems)} problem(s) in {path.name}")))
-        if exc.warnings:
-            err.print(problems_table(exc.warnings, "warnings"))
-        err.print(f"[red]{escape(path.name)} is not valid: nothing was solved or written.[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        bad_input(exc, path.name)
     if warnings:
         from planner.cli.terminal import problems_table
         err.print(problems_table(warnings, f"{len(warnings)} warning(s)"))
     return dataset
+
+
+def bad_input(exc, name: str):
+    """Print every problem of an InputError and exit 2 (bad input)."""
+    from planner.cli.terminal import problems_table
+
+    err.print(problems_table(exc.problems, escape(f"{len(exc.problems)} problem(s) in {name}")))
+    if exc.warnings:
+        err.print(problems_table(exc.warnings, "warnings"))
+    err.print(f"[red]{escape(name)} is not valid: nothing was solved or written.[/red]")
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command()
@@ -226,10 +232,11 @@ def template(
 
 
 def _register_command_groups() -> None:
-    from planner.cli import generate as commands_generate, plans as commands_plans
+    from planner.cli import generate as commands_generate, plans as commands_plans, whatif as commands_whatif
 
     commands_plans.register(app)
     commands_generate.register(app)
+    commands_whatif.register(app)
 
 
 _register_command_groups()

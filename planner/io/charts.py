@@ -53,7 +53,8 @@ class ChartBlock:
 
     title: str
     data: pd.DataFrame
-    #: "stacked" (stacked columns), "clustered" (side-by-side columns) or "bar" (one series).
+    #: "stacked" (stacked columns), "clustered" (side-by-side columns), "bar" (one series) or
+    #: "scatter" (lines with markers over a numeric first column, e.g. a sweep or a frontier).
     kind: str = "stacked"
     y_title: str = ""
     x_title: str = ""
@@ -203,6 +204,10 @@ def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, befo
                 ws.cell(row=ws._current_row, column=col).number_format = "#,##0"
         _append(ws, [])
 
+        if block.kind == "scatter":
+            ws.add_chart(_scatter(ws, block, header_row), f"A{anchor}")
+            row = ws._current_row + 1
+            continue
         chart = BarChart()
         chart.type = "col" if block.kind != "bar" else "bar"
         if block.kind == "stacked":
@@ -234,6 +239,28 @@ def add_chart_sheet(wb, blocks: list[ChartBlock], title: str = CHART_SHEET, befo
         offset = wb.sheetnames.index(before) - wb.sheetnames.index(title)
         wb.move_sheet(title, offset)
     return ws
+
+
+def _scatter(ws, block: ChartBlock, header_row: int):
+    """Each further column of ``block.data`` against its first (numeric) column."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+
+    n_rows, n_cols = block.data.shape
+    chart = ScatterChart()
+    chart.title = block.title
+    chart.style = 13
+    chart.y_axis.title = block.y_title or None
+    chart.x_axis.title = block.x_title or None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = _CHART_CM
+    xs = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + n_rows)
+    for col in range(2, n_cols + 1):
+        ys = Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n_rows)
+        series = Series(ys, xs, title_from_data=True)
+        series.marker.symbol = "circle"
+        chart.series.append(series)
+    return chart
 
 
 def _append(ws, values: list, font=None) -> None:

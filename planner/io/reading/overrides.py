@@ -95,6 +95,17 @@ def parse(text: str) -> Override:
     return Override(text, sheet.name, tuple(where), _column(sheet, name, text), value or None, target)
 
 
+def split_values(text: str) -> list[str]:
+    """``v1,v2,...`` as values, each unquoted (a quoted value may hold commas)."""
+    reader, values = _Reader(text), []
+    while True:
+        values.append(reader.take_value(","))
+        if reader.done():
+            return values
+        if not reader.accept(","):
+            raise _syntax(text, "values separated by commas")
+
+
 def parse_all(texts: Iterable[str]) -> list[Override]:
     """Parse every text; raises InputError naming each one that cannot be parsed."""
     parsed, problems = [], []

@@ -1,0 +1,226 @@
+"""What-if commands: `sweep`, `frontier`, `alternatives` (planner.whatif).
+
+Each reads INPUT once (with its `--set` overrides), then solves independent points on local
+worker processes (`--workers`, default: the number of cores) or on a Dask cluster
+(`--scheduler tcp://HOST:PORT`). Exit statuses as `solve`: 0 written, 2 bad input or usage,
+1 internal error.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from planner.cli.app import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, SetOption, bad_input
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+InputArg = Annotated[Optional[Path], typer.Argument(metavar="[INPUT]",
+                                                    help="Input workbook (default: the bundled example).")]
+WorkersOption = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="Local worker processes (default: the number of cores).")]
+SchedulerOption = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", help="Run the points on this Dask distributed scheduler's workers.")]
+PlansOption = Annotated[Optional[Path], typer.Option("--plans", metavar="DIR",
+                                                     help="Also write each point's full plan to DIR.")]
+TimeLimit = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per point, seconds.")]
+MipGap = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap per point.")]
+Large = Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep)
+    app.command("frontier")(frontier)
+    app.command("alternatives")(alternatives)
+
+
+def _workbook(input_path: Optional[Path], sets: Optional[list[str]], large: bool, time_limit: Optional[float],
+              mip_gap: Optional[float]):
+    """The input as tasks carry it, and its validated dataset (bad input: exit 2)."""
+    from planner.io.reading import Limits, read_file
+    from planner.schema.problems import InputError
+    from planner.whatif.tasks import Workbook
+
+    path = input_path or EXAMPLE
+    if not path.exists():
+        err.print(f"[red]input not found: {path}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        data = read_file(path, Limits.large() if large else Limits())
+        workbook = Workbook(data, path.name, tuple(sets or ()), large, time_limit, mip_gap)
+        return path, workbook, workbook.dataset()
+    except InputError as exc:
+        bad_input(exc, path.name)
+
+
+def _workers(workers: Optional[int]) -> int:
+    from planner.whatif.parallel import default_workers
+
+    return workers or default_workers()
+
+
+def sweep(
+    input_path: InputArg = None,
+    vary: Annotated[Optional[list[str]], typer.Option(
+        "--vary", metavar="TARGET=START:STOP:STEP", help="A target in the override syntax and its values: "
+        "START:STOP:STEP (STOP included) or v1,v2,... Repeat for a grid.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Sweep workbook to write.")] = None,
+    plans: PlansOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    large: Large = False,
+    sets: SetOption = None,
+) -> None:
+    """Solve INPUT at every point of a grid of --vary values: one row per point, a chart."""
+    from planner.schema.problems import InputError
+    from planner.whatif import sweep as sw
+    from planner.whatif.workbooks import sweep_chart, write_plans, write_table
+
+    if not vary:
+        err.print("[red]sweep needs at least one --vary TARGET=VALUES[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    try:
+        axes = [sw.parse_vary(text) for text in vary]
+        points = sw.grid(axes)
+        raw = workbook.raw()
+        datasets = [workbook.dataset(raw, p) for p in points]  # every point's values checked before solving
+    except InputError as exc:
+        bad_input(exc, path.name)
+    tick = time.perf_counter()
+    n_workers = _workers(workers)
+    console.print(f"Sweeping {len(points)} point(s) of {path.name} on "
+                  + (f"the Dask cluster at {scheduler}" if scheduler else f"{min(n_workers, len(points))} worker(s)"))
+    results = sw.run_sweep(workbook, axes, base, n_workers, scheduler, keep_tables=plans is not None)
+    frame = sw.table(axes, results)
+    out = output or OUTPUT_DIR / f"{path.stem}-sweep.xlsx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_table(out, "Sweep", frame, sweep_chart(frame, [a.name for a in axes]))
+    _print_points(frame, [a.name for a in axes])
+    console.print(f"Sweep written to [bold]{out}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    if plans is not None:
+        written = write_plans(plans, path.stem, results, datasets)
+        console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
+    if not any(r.has_plan for r in results):
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _print_points(frame, columns: list[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title_justify="left")
+    shown = [c for c in ["point"] + columns + ["status", "objective", "gap", "model"] if c in frame.columns]
+    for name in shown:
+        table.add_column(Text(name), overflow="fold")
+    for row in frame.to_dict("records"):
+        cells = []
+        for name in shown:
+            v = row.get(name)
+            if name == "objective" and v is not None and v == v:
+                v = f"{v:,.0f}"
+            elif name == "gap" and v is not None and v == v:
+                v = f"{v:.3%}"
+            elif name == "status":
+                v = str(v).split(":")[0]
+            elif isinstance(v, float) and v == v:
+                v = f"{v:.4g}"
+            cells.append(Text("" if v is None or v != v else str(v)))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def frontier(
+    input_path: InputArg = None,
+    against: Annotated[str, typer.Option(
+        "--against", metavar="MEASURE", help="top_country_share[MATERIAL], non_allied_share[MATERIAL], "
+        "avg_risk[MATERIAL], domestic_share[MATERIAL], green_share[MATERIAL] or cvar.")] = ...,
+    points: Annotated[int, typer.Option("--points", min=0, help="Points between the two extremes.")] = 5,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Frontier workbook to write.")] = None,
+    plans: PlansOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    large: Large = False,
+    sets: SetOption = None,
+) -> None:
+    """Trade expected cost against MEASURE: the cheapest plan, the best MEASURE at any cost, and
+    --points plans between them (dominated points removed, the knee marked), with a chart."""
+    from models.families.measures import LOWER_IS_BETTER
+    from planner.io.charts import ChartBlock
+    from planner.schema.problems import InputError
+    from planner.whatif import frontier as fr
+    from planner.whatif.workbooks import write_plans, write_table
+
+    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    try:
+        kind, material = fr.parse_measure(against, base)
+    except InputError as exc:
+        bad_input(exc, path.name)
+    tick = time.perf_counter()
+    n_workers = _workers(workers)
+    console.print(f"Frontier of expected cost against {against} for {path.name}: 2 extremes, then {points} "
+                  "point(s) on " + (f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"))
+    results = fr.run_frontier(workbook, kind, material, points, n_workers, scheduler, keep_tables=plans is not None)
+    if not results:
+        err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
+        raise typer.Exit(EXIT_INFEASIBLE)
+    frame = fr.table(results, kind, material, LOWER_IS_BETTER[kind])
+    name = frame.columns[2]
+    chart = ChartBlock(f"Expected cost against {name}", frame[[name, "objective"]], kind="scatter",
+                       x_title=name, y_title="expected discounted cost")
+    out = output or OUTPUT_DIR / f"{path.stem}-frontier.xlsx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_table(out, "Frontier", frame, [chart])
+    _print_points(frame, [name, "knee"])
+    console.print(f"Frontier written to [bold]{out}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    if plans is not None:
+        kept = set(frame["point"])
+        chosen = [r for r in results if r.index in kept]
+        written = write_plans(plans, f"{path.stem}-frontier", chosen, [base] * len(chosen))
+        console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
+
+
+def alternatives(
+    input_path: InputArg = None,
+    within: Annotated[float, typer.Option("--within", min=0.0, help="Share above the optimum each plan may "
+                                          "cost (0.01 = 1%).")] = 0.01,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, help="Most alternatives to find.")] = 5,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="DIR",
+                                                   help="Directory for the plans and the differences.")] = None,
+    scheduler: SchedulerOption = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    large: Large = False,
+    sets: SetOption = None,
+) -> None:
+    """Near-optimal plans: up to N plans within the share --within of the optimum, each as unlike
+    the ones before as possible in builds, contracts and country mix; each written as a plan,
+    with a table of how it differs from the optimum."""
+    from planner.whatif import alternatives as alt
+    from planner.whatif.workbooks import write_plans, write_table
+
+    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    tick = time.perf_counter()
+    console.print(f"Alternatives for {path.name} within {within:.2%} of the optimum (at most {count})")
+    results = alt.run_alternatives(workbook, within, count, scheduler)
+    if not any(r.has_plan for r in results):
+        err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
+        raise typer.Exit(EXIT_INFEASIBLE)
+    frame = alt.table(results, base)
+    directory = output or OUTPUT_DIR / f"{path.stem}-alternatives"
+    plans = [r for r in results if r.has_plan]
+    written = write_plans(directory, path.stem, plans, [base] * len(plans))
+    write_table(directory / "differences.xlsx", "Differences", frame, [])
+    _print_points(frame.rename(columns={"plan": "point"}), ["above_optimum", "modules_changed", "contracts_added",
+                                                          "contracts_removed", "country_mix_distance"])
+    console.print(f"{len(written)} plan(s) and differences.xlsx written to [bold]{directory}[/bold] "
+                  f"({time.perf_counter() - tick:.1f} s)")
