@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyomo.environ as pyo
 
 from planner.schema.dataset import Dataset
@@ -141,8 +142,9 @@ class MeasureModel:
         timings = dict(self.timings)
         info = {"name": "highs", "version": session.version, "interface": session.interface}
         tick = time.perf_counter()
-        if self._start is not None:
-            session.set_start(self._start)
+        if self._start is not None:  # columns added since (the top share's t) start at 0
+            n = len(session.columns)
+            session.set_start(np.concatenate([self._start, np.zeros(n - len(self._start))])[:n])
         config = config or self.config
         run = run_watched(session, config, {}, self.options.lp_start, timings, info)
         timings["solve"] = time.perf_counter() - tick
