@@ -4,7 +4,7 @@
     python benchmarks/run.py --cases small,medium --repeat 1
     python benchmarks/run.py --one large            # one run in this process, prints JSON
 
-Cases: the bundled example (inputs/example.xlsx), the generated sizes small, medium,
+Cases: the bundled example (planner/data/example.xlsx), the generated sizes small, medium,
 large and national (``planner.instances.generate``, seed 0), and OR-Library capb at capacity 5000.
 Each run happens in a fresh subprocess so its peak memory (ru_maxrss) is its own. A run:
 
@@ -104,7 +104,7 @@ class Clock:
 
 def _input_workbook(case: str, folder: Path, clock: Clock) -> Path:
     if case == "example":
-        return ROOT / "inputs" / "example.xlsx"
+        return ROOT / "planner" / "data" / "example.xlsx"
     from planner.io.template import write_input_workbook
 
     if case == "capb":

@@ -1,7 +1,11 @@
 """Write the bundled input workbooks from their Python sources.
 
-    python inputs/build_inputs.py            # writes inputs/example.xlsx and inputs/template.xlsx
+    python inputs/build_inputs.py            # writes planner/data/example.xlsx and template.xlsx
     python inputs/build_inputs.py OUT_DIR    # writes them into OUT_DIR instead
+
+The workbooks ship inside the package (planner/data, package data in pyproject.toml), so an
+installed trust-planner finds its example and template wherever it runs; this folder keeps
+the code they come from.
 
 - ``example.xlsx``: the documented example of :mod:`inputs.example_data` (the default
   input of ``trust-planner solve``), with a Notes sheet.
@@ -22,6 +26,8 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+#: Where the bundled workbooks live: package data of planner.
+DATA = ROOT / "planner" / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -64,7 +70,7 @@ def build_template(path: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    out_dir = Path(argv[0]) if argv else HERE
+    out_dir = Path(argv[0]) if argv else DATA
     out_dir.mkdir(parents=True, exist_ok=True)
     for path in (build_example(out_dir / EXAMPLE_NAME), build_template(out_dir / TEMPLATE_NAME)):
         print(f"wrote {path}")

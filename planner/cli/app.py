@@ -25,8 +25,8 @@ from planner.io.targets import LOG_HEADER, Target, TargetError, WriteFailed
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_WRITE_FAILED = 0, 1, 2, 3, 4, 5
 
-#: The embedded default: `trust-planner solve` with no argument solves it.
-EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example.xlsx"
+#: The bundled example, shipped inside the package: `trust-planner solve` with no argument solves it.
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example.xlsx"
 OUTPUT_DIR = Path("outputs")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -119,6 +119,10 @@ def solve(
         "--lp-start/--no-lp-start", show_default="on from 10,000 model columns",
         help="First find a plan from the LP relaxation, then give it to the MIP.")] = None,
     sets: SetOption = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write the plan's HTML report, beside the plan (its name with .html).")] = False,
+    report_file: Annotated[Optional[Path], typer.Option(
+        "--report-file", metavar="FILE", help="Also write the plan's HTML report, to FILE.")] = None,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
@@ -126,13 +130,16 @@ def solve(
     from planner.io.plan import MARGINAL_SHEET, write_plan
     from planner.io.workbook_style import write_atomic
     from planner.cli.progress import live_progress
+    from planner.cli.report import default_report_path, write_and_say
     from planner.cli.terminal import print_plan_summary
     from planner.plans.digest import digest
 
     path = input_path or EXAMPLE
     plan_path = output or default_plan_path(path)
+    report_path = report_file or (default_report_path(plan_path) if report else None)
     replaced = preflight([Target(plan_path, "-o"), Target(explain, "--explain"), Target(log, "--log"),
-                          Target(plots, "--plots", "folder")], inputs=[path])
+                          Target(plots, "--plots", "folder"),
+                          Target(report_path, "--report-file" if report_file else "--report")], inputs=[path])
     _input_or_exit(path)
     dataset = _read_or_exit(path, large, sets)
     if log:  # HiGHS appends to its log file: start a fresh one, marked as ours (planner.io.targets)
@@ -156,6 +163,8 @@ def solve(
     saved = _saved_plan(plan_path, outcome, dataset)
     print_plan_summary(console, digest(saved), plan_path)
     say_replaced(console, replaced, plan_path)
+    if report_path is not None:
+        write_and_say(saved, report_path, replaced)
     if plots:
         _export_plots(outcome, dataset, plots, plan_path.stem)
     if marginals and outcome.marginals is None:
@@ -231,10 +240,21 @@ def template(
     say_replaced(console, replaced, path)
 
 
+@app.command()
+def reference() -> None:
+    """Print the input template's reference (Markdown): every sheet, column, unit, default and
+    reading rule. Save it with `trust-planner reference > template-reference.md`."""
+    from planner.io.reference import render
+
+    print(render())
+
+
 def _register_command_groups() -> None:
-    from planner.cli import generate as commands_generate, plans as commands_plans, whatif as commands_whatif
+    from planner.cli import (generate as commands_generate, plans as commands_plans, report as commands_report,
+                             whatif as commands_whatif)
 
     commands_plans.register(app)
+    commands_report.register(app)
     commands_generate.register(app)
     commands_whatif.register(app)
 

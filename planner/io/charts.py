@@ -84,44 +84,64 @@ def _probabilities(dataset: Dataset) -> pd.Series:
 MAX_SUPPLY_CHARTS = 24
 
 
-def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
-    """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
-    expected supply by country (and domestic production) per year."""
-    prob = _probabilities(dataset)
-    names = names_of(dataset)
-    domestic = DOMESTIC
+def supply_by_origin(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> pd.DataFrame:
+    """Supply per scenario, material, year and origin: the supplier's country for purchases,
+    :data:`DOMESTIC` for domestic production. Columns scenario, material, year, origin, quantity."""
     suppliers = dataset["Suppliers"].drop_duplicates("supplier").set_index("supplier")["country"]
     parts = []
     src = tables.get("Sourcing")
     if src is not None and len(src):
         country = src["country"].where(src["country"].astype(str) != "", src["supplier"].map(suppliers))
-        parts.append(pd.DataFrame({"material": src["material"], "year": src["year"], "origin": country,
-                                   "q": src["quantity"] * src["scenario"].map(prob).fillna(0.0)}))
+        parts.append(pd.DataFrame({"scenario": src["scenario"], "material": src["material"], "year": src["year"],
+                                   "origin": country, "quantity": src["quantity"]}))
     prod = tables.get("Production")
     if prod is not None and len(prod):
-        parts.append(pd.DataFrame({"material": prod["material"], "year": prod["year"], "origin": domestic,
-                                   "q": prod["quantity"] * prod["scenario"].map(prob).fillna(0.0)}))
+        parts.append(pd.DataFrame({"scenario": prod["scenario"], "material": prod["material"], "year": prod["year"],
+                                   "origin": DOMESTIC, "quantity": prod["quantity"]}))
     if not parts:
-        return []
+        return pd.DataFrame(columns=["scenario", "material", "year", "origin", "quantity"])
     flows = pd.concat(parts, ignore_index=True)
     flows["year"] = flows["year"].astype(int)
-    blocks = []
-    supplied = set(flows["material"])
+    flows["quantity"] = flows["quantity"].fillna(0.0).astype(float)
+    return flows
+
+
+def expected_supply(flows: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """:func:`supply_by_origin` weighted by scenario probability and summed over scenarios."""
+    weighted = flows.assign(quantity=flows["quantity"] * flows["scenario"].map(_probabilities(dataset)).fillna(0.0))
+    return weighted.groupby(["material", "year", "origin"], as_index=False)["quantity"].sum()
+
+
+def supply_table(flows: pd.DataFrame, material: str, years: list[int]) -> pd.DataFrame:
+    """One material's supply as a year x origin table: origins by total supply, largest
+    first, domestic production last; origins that never supply left out."""
+    rows = flows[flows["material"] == material]
+    pivot = rows.pivot_table(index="year", columns="origin", values="quantity", aggfunc="sum", fill_value=0.0)
+    pivot = pivot.reindex(years, fill_value=0.0)
+    order = pivot.sum().sort_values(ascending=False).index.tolist()
+    if DOMESTIC in order:
+        order.remove(DOMESTIC)
+        order.append(DOMESTIC)
+    return pivot[[c for c in order if pivot[c].abs().sum() > 1e-9]]
+
+
+def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
+    """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
+    expected supply by country (and domestic production) per year."""
+    names = names_of(dataset)
+    flows = supply_by_origin(tables, dataset)
+    if flows.empty:
+        return []
+    expected = expected_supply(flows, dataset)
+    supplied = set(expected["material"])
     charted = [m for m in dataset["Materials"]["material"].astype(str) if m in supplied][:MAX_SUPPLY_CHARTS]
-    by_material = dict(tuple(flows[flows["material"].isin(charted)].groupby("material")))
+    blocks = []
     for material in charted:
-        rows = by_material[material]
-        pivot = rows.pivot_table(index="year", columns="origin", values="q", aggfunc="sum", fill_value=0.0)
-        pivot = pivot.reindex(dataset.years, fill_value=0.0)
-        order = pivot.sum().sort_values(ascending=False).index.tolist()
-        if domestic in order:
-            order.remove(domestic)
-            order.append(domestic)
-        pivot = pivot[[c for c in order if pivot[c].abs().sum() > 1e-9]]
-        if pivot.empty or pivot.shape[1] == 0:
+        pivot = supply_table(expected, material, dataset.years)
+        if pivot.shape[1] == 0:
             continue
         data = pivot.reset_index()
-        data.columns = ["year"] + [names.domestic if c == domestic else names.country(c) for c in pivot.columns]
+        data.columns = ["year"] + [names.domestic if c == DOMESTIC else names.country(c) for c in pivot.columns]
         blocks.append(ChartBlock(f"Supply of {names.material(material)} by country (expected)", data, "stacked",
                                  y_title=names.unit(material), x_title="year"))
     return blocks

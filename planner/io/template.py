@@ -36,8 +36,6 @@ from planner.schema.problems import figure
 
 #: Rows below the data that dropdowns and id ranges still cover, for new rows.
 SPARE_ROWS = 1000
-#: Where the full reference lives (generated from the manifest).
-REFERENCE_DOC = "docs/template.md"
 #: Rows sampled to size column widths.
 _WIDTH_SAMPLE = 200
 _BOOLEAN_LIST = '"TRUE,FALSE"'
@@ -164,8 +162,9 @@ def _instructions(ws: Worksheet) -> None:
          "true/false columns also accept yes/no and 1/0. Type values, not formulas, or save the "
          "workbook in Excel so every formula has a saved result. Do not merge cells."),
         ("Settings", "One setting per row: key in column A, value in column B."),
-        ("Reference", f"Every sheet, column, unit and default is described in {REFERENCE_DOC} "
-         "(trust-planner repository)."),
+        ("Reference", "Every sheet, column, unit and default is described in the template reference "
+         "that comes with trust-planner: `trust-planner reference` prints it (`trust-planner reference > "
+         "template-reference.md` saves it)."),
         ("", ""),
         ("Sheet", "What one row means"),
     ]

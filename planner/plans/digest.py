@@ -218,34 +218,87 @@ def _scenario_costs(plan: SavedPlan, out: PlanDigest) -> None:
 # ------------------------------------------------------------------ policies
 
 
-def policy_costs(plan: SavedPlan, names: Names, top: int = TOP_POLICIES) -> list[PolicyCost]:
+def policy_costs(plan: SavedPlan, names: Names, top: int | None = TOP_POLICIES) -> list[PolicyCost]:
     """The Policies rows whose tightening costs most: marginal values summed over the years
     and scenarios each row sets (the cost of moving that input cell by one step, to first
-    order), the `top` largest. A step is 0.01 (a percentage point) for shares and for the
-    0..1 risk score, one unit of the column otherwise (tCO2e/unit)."""
-    m = plan.marginals
-    if m is None or m.empty or "marginal_value" not in m.columns:
-        return []
+    order), the `top` largest (None: all). A step is 0.01 (a percentage point) for shares and
+    for the 0..1 risk score, one unit of the column otherwise (tCO2e/unit)."""
     columns = {c.name: c for c in manifest.sheet("Policies").columns}
-    rows = m[m["policy"].astype(str).isin(manifest.policy_columns())].copy()
-    if rows.empty:
+    rows = _marginal_rows(plan, lambda policy: policy in columns and policy not in ("material", "year", "scenario"))
+    if rows is None:
         return []
     percent = rows["policy"].map(lambda p: columns[p].unit.startswith("share")).astype(bool)
-    rows["cost"] = pd.to_numeric(rows["marginal_value"], errors="coerce").fillna(0.0).where(~percent, lambda c: c / 100)
+    rows["cost"] = rows["cost"].where(~percent, rows["cost"] / 100)
     rows["percent"] = percent
-    rows["row"] = pd.to_numeric(rows["excel_row"], errors="coerce") if "excel_row" in rows else math.nan
-    rows["material"] = rows["material"].fillna("").astype(str)
-    grouped = rows.groupby(["policy", "material", "row"], dropna=False).agg(
-        cost=("cost", "sum"), percent=("percent", "any"), value=("value", "first"), binding=("cost", "size"))
-    grouped = grouped[grouped["cost"] > 1e-9].sort_values("cost", ascending=False).head(top)
     out = []
-    for (policy, material, row), g in grouped.iterrows():
+    for (policy, material, row), g in _grouped(rows, ["policy", "material", "row"], top):
         out.append(PolicyCost(
             policy=str(policy), material="every material" if material in ("*", "") else names.material(material),
             excel_row=None if pd.isna(row) else int(row), value=_number(g["value"]), cost=float(g["cost"]),
             step="percentage point" if g["percent"] else (columns[policy].unit or "unit"),
             tighten="lower" if str(policy).startswith("max_") else "raise", binding=int(g["binding"])))
     return out
+
+
+@dataclass(frozen=True)
+class LimitCost:
+    """A capacity or financing limit that binds, and the expected cost of lowering it by one unit."""
+
+    limit: str              # Sheet.column, as in the Marginal values sheet
+    subject: str            # what it limits, named
+    value: float | None     # the limit as written
+    cost: float             # per unit, summed over the years and scenarios it binds
+    binding: int
+
+
+def limit_costs(plan: SavedPlan, names: Names, top: int | None = TOP_POLICIES) -> list[LimitCost]:
+    """Capacities and financing limits (Marginal values rows that are not Policies targets),
+    summed per input cell like :func:`policy_costs`, the `top` largest (None: all)."""
+    targets = set(manifest.policy_columns())
+    rows = _marginal_rows(plan, lambda policy: policy not in targets)
+    if rows is None:
+        return []
+    rows["percent"] = False
+    rows["subject"] = rows["subject"].fillna("").astype(str) if "subject" in rows else ""
+    out = []
+    for (limit, subject), g in _grouped(rows, ["policy", "subject"], top):
+        out.append(LimitCost(limit=str(limit), subject=_subject(names, str(limit), str(subject)),
+                             value=_number(g["value"]), cost=float(g["cost"]), binding=int(g["binding"])))
+    return out
+
+
+def _subject(names: Names, limit: str, subject: str) -> str:
+    sheet = limit.split(".", 1)[0]
+    if sheet == "Facilities":
+        return names.facility(subject)
+    if sheet == "Financing":
+        return names.source(subject)
+    if sheet == "Suppliers":
+        return names.supplier(subject)
+    if sheet == "Offers" and "/" in subject:
+        supplier, material = subject.rsplit("/", 1)
+        return f"{names.supplier(supplier)}: {names.material_name(material)}"
+    return subject
+
+
+def _marginal_rows(plan: SavedPlan, keep) -> pd.DataFrame | None:
+    m = plan.marginals
+    if m is None or m.empty or "marginal_value" not in m.columns:
+        return None
+    rows = m[m["policy"].astype(str).map(keep)].copy()
+    if rows.empty:
+        return None
+    rows["cost"] = pd.to_numeric(rows["marginal_value"], errors="coerce").fillna(0.0)
+    rows["row"] = pd.to_numeric(rows["excel_row"], errors="coerce") if "excel_row" in rows else math.nan
+    rows["material"] = rows["material"].fillna("").astype(str) if "material" in rows else ""
+    return rows
+
+
+def _grouped(rows: pd.DataFrame, key: list[str], top: int | None):
+    grouped = rows.groupby(key, dropna=False).agg(cost=("cost", "sum"), percent=("percent", "any"),
+                                                  value=("value", "first"), binding=("cost", "size"))
+    grouped = grouped[grouped["cost"] > 1e-9].sort_values("cost", ascending=False)
+    return (grouped if top is None else grouped.head(top)).iterrows()
 
 
 def _number(value) -> float | None:

@@ -28,7 +28,7 @@ def test_version(tmp_path):
 def default_solve(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("cwd")
     before = hashlib.sha256(cli.EXAMPLE.read_bytes()).hexdigest()
-    out = run("solve", "--quiet", cwd=cwd)
+    out = run("solve", "--quiet", "--report", cwd=cwd)
     return cwd, out, before
 
 
@@ -49,6 +49,13 @@ def test_solve_without_argument_solves_the_bundled_example(default_solve):
     assert "Biggest foreign dependency" in text and "China (CN)" in text and "cn_export_controls" in text
     assert "status optimal" in text and "objective" in text and "best bound" in text and "gap" in text
     assert "example-plan.xlsx" in text
+    # --report: the HTML report beside the plan, naming every material of the example
+    report = cwd / "outputs" / "example-plan.html"
+    assert f"Report written to {Path('outputs') / 'example-plan.html'}" in text
+    html = report.read_text(encoding="utf-8")
+    for name in load_workbook(cli.EXAMPLE, read_only=True)["Materials"].iter_rows(min_row=2, max_col=2,
+                                                                                  values_only=True):
+        assert name[1] and html.count(name[1].replace("&", "&amp;")) >= 2, name  # in the tables and the charts
     # the input is never touched
     assert hashlib.sha256(cli.EXAMPLE.read_bytes()).hexdigest() == before
 

@@ -22,3 +22,10 @@ def test_quick_start_has_two_commands_setup_then_tests():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert _quick_start_commands()[1] in [line.strip() for line in ci]
+
+
+def test_ci_installs_chromium_for_the_report_tests_only_when_missing():
+    ci = (ROOT / ".ci" / "run").read_text()
+    guard = ci.index("if ! command -v chromium")
+    assert guard < ci.index("apt-get install") < ci.index("fi", guard)
+    assert "chromium" in ci[ci.index("apt-get install"):]

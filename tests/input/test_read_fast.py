@@ -202,7 +202,7 @@ def test_random_tables_read_the_same():
 
 
 def test_example_workbook_reads_the_same():
-    _same((Path(__file__).resolve().parents[2] / "inputs" / "example.xlsx").read_bytes())
+    _same((Path(__file__).resolve().parents[2] / "planner" / "data" / "example.xlsx").read_bytes())
 
 
 # ------------------------------------------------------------------ bounded allocation

@@ -1,7 +1,7 @@
 """The bundled example: the committed workbooks match their generator, and the data is sane.
 
-The committed ``inputs/example.xlsx`` (the default of ``trust-planner solve``) and
-``inputs/template.xlsx`` must be what ``inputs/build_inputs.py`` writes today: compared
+The committed ``planner/data/example.xlsx`` (the default of ``trust-planner solve``) and
+``planner/data/template.xlsx`` must be what ``inputs/build_inputs.py`` writes today: compared
 cell by cell after reading both back with openpyxl (not byte for byte). If this fails,
 run ``python inputs/build_inputs.py`` and commit the result.
 """
@@ -24,7 +24,7 @@ from planner.schema import manifest
 from planner.schema.dataset import from_records
 
 ROOT = Path(__file__).resolve().parents[2]
-INPUTS = ROOT / "inputs"
+INPUTS = build_inputs.DATA
 
 RECORDS = example_records()
 SETTINGS = example_settings()
