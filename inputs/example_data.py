@@ -1,6 +1,6 @@
 """The bundled example: India's sourcing plan for six critical products, 2026-2035.
 
-``inputs/build_inputs.py`` writes these records to ``inputs/example.xlsx``, the
+``inputs/build_inputs.py`` writes these records to ``planner/data/example.xlsx``, the
 workbook that ``trust-planner solve`` solves when given no input. Everything here is
 ILLUSTRATIVE: plausible orders of magnitude for a national planner's first run, not
 forecasts, quotes or official figures, and every company name is fictional.
