@@ -55,6 +55,9 @@ def compare(
                                                    "(default outputs/comparison.xlsx).")] = None,
     plots_dir: Annotated[Optional[Path], typer.Option("--plots", metavar="DIR",
                                                       help="Also write the comparison chart as PNG to DIR.")] = None,
+    material: Annotated[Optional[str], typer.Option(
+        "--material", "-m", metavar="M", help="Also show this material's figures in each plan (id or name): "
+                                              "supply by country, builds, shares.")] = None,
 ) -> None:
     """Compare saved plans side by side: a table in the terminal, then a comparison workbook."""
     from planner.plans.compare import chart_blocks, compare_plans, write_comparison
@@ -70,6 +73,8 @@ def compare(
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     console.print(_summary_table(comparison.summary, comparison.names, comparison.deltas))
     console.print(_TOLERANCE_LEGEND)
+    if material is not None:
+        _material(comparison, material)
     if not comparison.inputs.empty:
         console.print(f"{len(comparison.inputs)} input cell(s) differ (sheet 'Input differences').")
     else:
@@ -79,6 +84,19 @@ def compare(
     say_replaced(console, replaced, path)
     if plots_dir is not None:
         _export(lambda: _pngs(chart_blocks(comparison), plots_dir, "comparison"))
+
+
+def _material(comparison, text: str) -> None:
+    """`compare --material M` (planner.plans.material_view); an unknown material is bad usage (exit 2)."""
+    from planner.cli.terminal import print_material_view
+    from planner.plans.material_view import UnknownMaterial, find_material, material_view
+
+    try:
+        material = find_material(comparison, text)
+    except UnknownMaterial as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_NOT_A_PLAN) from None
+    print_material_view(console, material_view(comparison, material))
 
 
 def check(

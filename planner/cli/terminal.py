@@ -10,6 +10,7 @@ from rich.text import Text
 
 from planner.io.plan_terms import money_text, percent_text, policy_label
 from planner.plans.digest import PlanDigest
+from planner.plans.material_view import MaterialView
 
 
 def problems_table(problems: Iterable, title: str) -> Table:
@@ -166,3 +167,57 @@ def policy_table(d: PlanDigest) -> Table:
         grid.add_row(f"{number}.", f"{policy_label(x.policy)} ({x.policy}) for {x.material}{target}{where}: "
                                    f"{verb} it by {step} costs {money_text(x.cost, d.currency)}")
     return grid
+
+
+def print_material_view(console: Console, v: MaterialView) -> None:
+    """`compare --material M`: the material's supply by origin, builds and shares per plan."""
+    unit = f" {v.unit}" if v.unit else ""
+    changes = [c for c in v.supply.columns if " − " in c]
+    console.print(f"[bold]{v.label}[/bold] in each plan (expected over the scenarios; changes against {v.names[0]})")
+    supply = Table(title=f"Supply over the horizon by origin ({v.unit or 'units'})", title_justify="left")
+    supply.add_column("origin")
+    for name in v.names + changes:
+        supply.add_column(name, justify="right", overflow="fold")
+    for row in v.supply.itertuples(index=False):
+        values = dict(zip(v.supply.columns, row))
+        cells = [f"{_quantity(values[n])}{unit} ({percent_text(values[n] / t) if t else '—'})"
+                 for n, t in zip(v.names, v.totals)]
+        cells += [_signed(values[c]) + unit for c in changes]
+        supply.add_row(str(values["origin"]), *cells)
+    supply.add_row("[bold]total[/bold]", *[f"{_quantity(t)}{unit}" for t in v.totals],
+                   *[_signed(t - v.totals[0]) + unit for t in v.totals[1:]])
+    console.print(supply)
+    if len(v.builds):
+        builds = Table(title="Modules started", title_justify="left")
+        builds.add_column("facility")
+        builds.add_column("year", justify="right")
+        for name in v.names + changes:
+            builds.add_column(name, justify="right")
+        for row in v.builds.itertuples(index=False):
+            values = dict(zip(v.builds.columns, row))
+            builds.add_row(str(values["facility"]), str(values["year"]), *[f"{values[n]:,.0f}" for n in v.names],
+                           *[_signed(values[c]) for c in changes])
+        console.print(builds)
+    else:
+        console.print("Modules started: none in any plan.")
+    shares = Table(title="Shares", title_justify="left")
+    shares.add_column("figure")
+    for name in v.names:
+        shares.add_column(name, justify="right", overflow="fold")
+    for row in v.shares.itertuples(index=False):
+        figure, *values = row
+        shown = [(f"{x:,.1f}{unit}" if "unmet" in figure else (f"{x:.3f}" if "risk" in figure else percent_text(x)))
+                 if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x) for x in values]
+        shares.add_row(figure, *shown)
+    console.print(shares)
+
+
+def _quantity(value: float) -> str:
+    """Whole units, with a decimal for small amounts (13.5 t, 90,000 t)."""
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def _signed(value: float) -> str:
+    if abs(value) < 0.05:
+        return "0"
+    return ("+" if value > 0 else "") + _quantity(value)

@@ -494,17 +494,22 @@ def plans_table(comparison: Comparison) -> pd.DataFrame:
 
 
 def chart_blocks(comparison: Comparison):
-    """Objective and cost components per plan (clustered columns)."""
+    """The change of the objective and of each cost component, every later plan against the
+    first (clustered columns): the totals are nearly equal and would hide the differences."""
     from planner.io.charts import ChartBlock
+    from planner.io.plan_terms import cost_label
 
     s = comparison.summary.set_index("metric")
-    metrics = ["objective"] + [m for m in s.index if m.startswith("cost.")]
-    data = s.loc[[m for m in metrics if m in s.index], comparison.names].apply(pd.to_numeric, errors="coerce")
-    data = data.fillna(0.0)
-    data = data[(data.abs() > 1e-9).any(axis=1) | (data.index == "objective")]
-    data = data.rename(index=lambda m: m[5:] if m.startswith("cost.") else m).reset_index()
+    metrics = [m for m in ["objective"] + [m for m in s.index if m.startswith("cost.")] if m in s.index]
+    totals = s.loc[metrics, comparison.names].apply(pd.to_numeric, errors="coerce").fillna(0.0)
+    first = comparison.names[0]
+    changes = pd.DataFrame({f"{n} − {first}": totals[n] - totals[first] for n in comparison.names[1:]})
+    changes = changes[(changes.abs() > 1e-9).any(axis=1) | (changes.index == "objective")]
+    labels = {m: "Objective" if m == "objective" else cost_label(m[5:]) for m in changes.index}
+    data = changes.rename(index=labels).rename_axis("component").reset_index()
     currency = str(comparison.plans[0].dataset.settings.get("currency") or "")
-    return [ChartBlock("Objective and cost components per plan", data, "clustered", y_title=currency)]
+    return [ChartBlock(f"Change against {first} (objective {totals.at['objective', first]:,.0f} {currency}): "
+                       "objective and cost components", data, "clustered", y_title=currency)]
 
 
 def write_comparison(comparison: Comparison, path: str | Path) -> Path:
@@ -512,14 +517,17 @@ def write_comparison(comparison: Comparison, path: str | Path) -> Path:
     from planner.io.charts import add_chart_sheet
     from planner.io.plan import write_workbook_atomic
 
+    from planner.schema.names import names_of, with_names
+
     path = Path(path)
+    names = names_of(comparison.plans[0].dataset)
     sheets = {
         "Summary": comparison.summary,
-        "Purchases": comparison.purchases,
-        "Purchases by year": comparison.purchases_by_year,
-        "Contracts": comparison.contracts,
-        "Builds": comparison.builds,
-        "Financing": comparison.financing,
+        "Purchases": with_names(comparison.purchases, names),
+        "Purchases by year": with_names(comparison.purchases_by_year, names),
+        "Contracts": with_names(comparison.contracts, names),
+        "Builds": with_names(comparison.builds, names),
+        "Financing": with_names(comparison.financing, names),
         "Input differences": comparison.inputs,
         "Plans": plans_table(comparison),
     }

@@ -102,3 +102,23 @@ def names_of(dataset: Dataset) -> Names:
         source_kinds=_column(t.get("Financing", empty), "source", "kind"),
         home=str(dataset.settings.get("home_country") or ""),
     )
+
+
+#: Id columns of plan and comparison tables, and the name column put beside each.
+NAME_COLUMNS = {"material": "material name", "country": "country name", "supplier": "supplier country",
+                "facility": "facility name", "source": "source kind"}
+
+
+def with_names(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """``frame`` with a name column right after each id column it has (material name, ...)."""
+    out = frame.copy()
+    label = {"material": names.material_name, "country": names.country_name,
+             "supplier": lambda s: names.country_name(names.supplier_countries.get(s, "")) if s in
+             names.supplier_countries else "",
+             "facility": lambda f: names.facilities.get(f, "") or names.facility_locations.get(f, ""),
+             "source": lambda k: names.source_kinds.get(k, "").replace("_", " ")}
+    for column, title in NAME_COLUMNS.items():
+        if column in out.columns and title not in out.columns:
+            values = out[column].astype(str).map(lambda v, f=label[column]: f(v) if v else "")
+            out.insert(out.columns.get_loc(column) + 1, title, values)
+    return out
