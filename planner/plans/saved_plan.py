@@ -67,7 +67,7 @@ class SavedPlan:
 
     @property
     def objective(self) -> float | None:
-        return _number_or_none(self.summary.get("objective"))
+        return number_or_none(self.summary.get("objective"))
 
     @property
     def costs(self) -> dict[str, float]:
@@ -75,7 +75,7 @@ class SavedPlan:
         out = {}
         for key, value in self.summary.items():
             if key.startswith("cost."):
-                number = _number_or_none(value)
+                number = number_or_none(value)
                 out[key[5:]] = 0.0 if number is None else number
         return out
 
@@ -363,13 +363,15 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def _number_or_none(value: Any) -> float | None:
+def number_or_none(value: Any) -> float | None:
+    """A Summary value as a finite number, else None (blank, true/false, text, NaN, infinity)."""
     if _blank(value) or isinstance(value, bool):
         return None
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _one_line(exc: BaseException) -> str:

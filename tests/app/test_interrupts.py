@@ -18,14 +18,21 @@ from pathlib import Path
 
 import pytest
 
-from planner import cli
 from planner.instances.generate import generate_dataset
 from planner.io.template import write_input_workbook
+from tests.plans.cases import rich_dataset
 
 PROBE = Path(__file__).with_name("interrupt_probe.py")
 #: From the signal to the exit; measured 0.02-1.1 s on 2 loaded cores (models.highs.session.STOP_WAIT_S
 #: bounds the wait for HiGHS at 1 s), generous for a busy CI machine.
 EXIT_WITHIN_S = 6.0
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    """An input read and solved in a blink: the stages before the write pass quickly."""
+    ds = rich_dataset()
+    return write_input_workbook(tmp_path_factory.mktemp("small") / "small.xlsx", ds.tables, ds.settings)
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +74,11 @@ def _assert_stopped(work: Path, source: Path, result, seconds: float, status: in
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_interrupt_while_reading(tmp_path, signum, status):
+def test_interrupt_while_reading(tmp_path, small, signum, status):
     work = tmp_path / "run"
     work.mkdir()
-    result, seconds = _interrupt(work, cli.EXAMPLE, "planner.io.reading:read_sheets", 5, signum)
-    _assert_stopped(work, cli.EXAMPLE, result, seconds, status)
+    result, seconds = _interrupt(work, small, "planner.io.reading:read_sheets", 5, signum)
+    _assert_stopped(work, small, result, seconds, status)
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -86,7 +93,7 @@ def test_interrupt_during_the_solve(tmp_path, medium, signum, status):
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_interrupt_while_writing_keeps_the_previous_plan_and_no_temporary_file(tmp_path, signum, status):
+def test_interrupt_while_writing_keeps_the_previous_plan_and_no_temporary_file(tmp_path, small, signum, status):
     # held in fsync: the temporary .plan.xlsx.*.tmp exists, written, not yet moved over the plan
     from openpyxl import Workbook
 
@@ -98,5 +105,5 @@ def test_interrupt_while_writing_keeps_the_previous_plan_and_no_temporary_file(t
     wb.active.title = "Summary"
     previous = workbook_bytes(wb, kind="plan")
     (work / "plan.xlsx").write_bytes(previous)
-    result, seconds = _interrupt(work, cli.EXAMPLE, "os:fsync", 5, signum, extra=("--no-marginals",))
-    _assert_stopped(work, cli.EXAMPLE, result, seconds, status, previous)
+    result, seconds = _interrupt(work, small, "os:fsync", 5, signum)
+    _assert_stopped(work, small, result, seconds, status, previous)

@@ -21,9 +21,9 @@ def test_a_fifo_as_input_is_refused_at_once(tmp_path):
     # opening a FIFO for reading blocks until a writer comes: validate and solve hung
     fifo = tmp_path / "in.xlsx"
     os.mkfifo(fifo)
-    for command in (["validate", str(fifo)], ["solve", str(fifo), "-q", "-o", str(tmp_path / "p.xlsx")]):
-        out = subprocess.run([sys.executable, "-m", "planner", *command], capture_output=True, text=True, timeout=60)
-        assert out.returncode == 2 and "not a regular file" in " ".join(out.stderr.split())
+    command = ["solve", str(fifo), "-q", "-o", str(tmp_path / "p.xlsx")]  # in a process of its own: it hung
+    out = subprocess.run([sys.executable, "-m", "planner", *command], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "not a regular file" in " ".join(out.stderr.split())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]
 
 

@@ -18,12 +18,11 @@ fixed; recomputing them needs a solver, which the audit does not use).
 
 from __future__ import annotations
 
-import math
 import re
 
 from models.outcome import Status, relative_gap
 from planner.plans.audit.findings import Finding, Tolerance, num
-from planner.plans.saved_plan import SavedPlan
+from planner.plans.saved_plan import SavedPlan, number_or_none
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _REL_GAP = re.compile(r"\brel_gap=([0-9.eE+-]+)")
@@ -34,7 +33,7 @@ PLAN_STATUSES = {s.value for s in Status if s.has_plan}
 def check_claims(plan: SavedPlan) -> list[Finding]:
     out: list[Finding] = []
     s = plan.summary
-    objective, bound, gap = plan.objective, _number(s.get("best_bound")), _number(s.get("gap"))
+    objective, bound, gap = plan.objective, number_or_none(s.get("best_bound")), number_or_none(s.get("gap"))
     tol = Tolerance(max(1.0, abs(objective or 0.0)))
     status = str(s.get("status", "")).strip()
     if status not in PLAN_STATUSES:
@@ -84,18 +83,8 @@ def _mip_gap(plan: SavedPlan) -> float | None:
     options = str(plan.summary.get("solver.options") or "")
     match = _REL_GAP.search(options)
     if match:
-        return _number(match.group(1))
-    return _number(plan.dataset.settings.get("mip_gap"))
-
-
-def _number(value) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
+        return number_or_none(match.group(1))
+    return number_or_none(plan.dataset.settings.get("mip_gap"))
 
 
 def _text(value: float | None) -> str:
