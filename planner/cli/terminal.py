@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from planner.io.plan_terms import money_text, percent_text, policy_label
+from planner.io.plan_terms import money_text, percent_text, policy_label, within_text
 from planner.plans.digest import PlanDigest
 from planner.plans.material_view import MaterialView
 
@@ -55,7 +55,7 @@ def print_plan_summary(console: Console, d: PlanDigest, plan_path) -> None:
 def status_line(d: PlanDigest) -> str:
     """status · objective · bound · gap, in one line ("optimal within 0.17 %" when a gap remains)."""
     if d.optimal:
-        status = "optimal" if not d.gap else f"optimal within {percent_text(d.gap)}"
+        status = "optimal" if not d.gap else f"optimal within {within_text(d.gap)}"
     else:
         status = f"{d.status} (a better plan may exist)"
     return (f"[bold]status[/bold] {status} · [bold]objective[/bold] {money_text(d.objective, d.currency)} · "

@@ -267,6 +267,11 @@ def percent_text(share: float | None) -> str:
     return f"{pct:,.1f} %" if abs(pct) >= 10 else f"{pct:,.2f} %"
 
 
+def within_text(gap: float) -> str:
+    """A positive gap as the bound it stays within: 0.17 %; below 0.01 %: 0.01 %."""
+    return percent_text(max(gap, 1e-4))
+
+
 def status_sentence(status: str, objective: float | None, bound: float | None, gap: float | None,
                     currency: str = "") -> str:
     """The solve's status in plain words, with what the gap means for this plan."""
@@ -275,7 +280,7 @@ def status_sentence(status: str, objective: float | None, bound: float | None, g
     if status == "optimal":
         if gap is None or gap <= 0:
             return f"Optimal: no plan costs less than this one ({cost})."
-        return (f"Optimal within {percent_text(gap)}: this plan costs {cost}, and the solver proved that no plan "
+        return (f"Optimal within {within_text(gap)}: this plan costs {cost}, and the solver proved that no plan "
                 f"costs less than {floor} (its best bound); it stops once the gap is within the mip_gap setting.")
     if objective is not None:
         return (f"Not proven optimal ({status}): this plan costs {cost}; no plan costs less than {floor}, so a "

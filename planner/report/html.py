@@ -24,7 +24,7 @@ import pandas as pd
 
 from planner import __version__
 from planner.io.charts import DOMESTIC, MAX_SUPPLY_CHARTS, expected_supply, supply_by_origin, supply_table
-from planner.io.plan_terms import cost_label, money_text, percent_text, policy_label, status_sentence
+from planner.io.plan_terms import cost_label, money_text, percent_text, policy_label, status_sentence, within_text
 from planner.io.workbook_style import write_atomic
 from planner.plans.digest import PlanDigest, digest, limit_costs, policy_costs
 from planner.plans.saved_plan import SavedPlan
@@ -83,7 +83,7 @@ def _header(plan: SavedPlan, d: PlanDigest, title: str) -> str:
          f"built, capex {money_text(capex, d.currency)} (not discounted)"),
         (money_text(worst.cost, d.currency) if worst else "—",
          f"Cost in the costliest scenario ({escape(worst.scenario)})" if worst else "Cost per scenario"),
-        ("optimal" if d.optimal and not d.gap else (f"within {percent_text(d.gap)}" if d.optimal
+        ("optimal" if d.optimal and not d.gap else (f"within {within_text(d.gap)}" if d.optimal
                                                    else "not proven optimal"),
          f"Best bound {money_text(d.bound, d.currency)}"),
     ]
