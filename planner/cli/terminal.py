@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.io.plan_terms import money_text, percent_text, policy_label, within_text
-from planner.plans.digest import PlanDigest
+from planner.plans.digest import PlanDigest, by_facility, financed_by
 from planner.plans.material_view import MaterialView
 
 
@@ -39,7 +39,8 @@ def print_plan_summary(console: Console, d: PlanDigest, plan_path) -> None:
     cost and cost per scenario; the policies that cost most to keep; then one line with the
     status, objective, bound and gap."""
     home = d.names.country_name(d.names.home)
-    console.print(f"[bold]Plan for {home}, {d.first_year}–{d.last_year}[/bold] (money in {d.currency or 'the input currency'}, "
+    currency = d.currency or "the input currency"
+    console.print(f"[bold]Plan for {home}, {d.first_year}–{d.last_year}[/bold] (money in {currency}, "
                   f"discounted to {d.first_year}; expected = weighted by scenario probability)")
     console.print(builds_table(d))
     console.print(dependency_table(d))
@@ -74,12 +75,10 @@ def builds_table(d: PlanDigest) -> Table | Text:
     grid.title_style = "bold"
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
-    by_facility: dict[str, list] = {}
-    for b in d.builds:
-        by_facility.setdefault(b.facility, []).append(b)
-    for number, (facility, builds) in enumerate(by_facility.items(), start=1):
+    facilities = by_facility(d.builds)
+    for number, (facility, builds) in enumerate(facilities.items(), start=1):
         if number > MAX_BUILDS_SHOWN:
-            grid.add_row("", f"… and {len(by_facility) - MAX_BUILDS_SHOWN} more facilities (the plan's Builds sheet)")
+            grid.add_row("", f"… and {len(facilities) - MAX_BUILDS_SHOWN} more facilities (the plan's Builds sheet)")
             break
         first = builds[0]
         modules = sum(b.modules for b in builds)
@@ -93,21 +92,17 @@ def builds_table(d: PlanDigest) -> Table | Text:
                                    f"→ {d.names.material_name(first.material)}: {modules} module"
                                    f"{'' if modules == 1 else 's'} (+{sum(b.capacity for b in builds):,.0f}{unit}) "
                                    f"{when}; capex {money_text(capex)}{_financed(builds)}")
-    total = f"{len(by_facility)} facilit{'y' if len(by_facility) == 1 else 'ies'}, capex " \
+    total = f"{len(facilities)} facilit{'y' if len(facilities) == 1 else 'ies'}, capex " \
             f"{money_text(sum(b.capex for b in d.builds), d.currency)}{_financed(d.builds)}"
     grid.add_row("total", total)
     return grid
 
 
 def _financed(builds) -> str:
-    sources: dict[str, float] = {}
-    for b in builds:
-        for label, v in b.financing:
-            sources[label] = sources.get(label, 0.0) + v
+    sources = financed_by(builds)
     if not sources:
         return ", paid when spent" if any(b.capex for b in builds) else ""
-    return ", financed by " + ", ".join(f"{k} {money_text(v)}" for k, v in sorted(sources.items(),
-                                                                                   key=lambda kv: -kv[1]))
+    return ", financed by " + ", ".join(f"{k} {money_text(v)}" for k, v in sources)
 
 
 def dependency_table(d: PlanDigest) -> Table:

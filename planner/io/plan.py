@@ -231,7 +231,7 @@ def _input_layout(sheet_name: str, frame: pd.DataFrame) -> SheetLayout:
     formats, notes = [], {}
     for name in frame.columns:
         col = columns.get(str(name))
-        formats.append(input_column_format(col.unit, col.kind) if col is not None else None)
+        formats.append(input_column_format(col.unit) if col is not None else None)
         if col is not None:
             notes[str(name)] = column_note(col)
     return SheetLayout(tuple(formats), notes)
@@ -264,7 +264,8 @@ def add_read_me(wb: Workbook, summary: Mapping[str, Any], dataset: Dataset, shee
          f"demand for {len(dataset['Materials'])} materials in {names.country_name(names.home)} from {first} to "
          f"{last}: which foreign offers to contract, how much to buy from which country, which domestic facilities "
          f"to build and when, and how to finance them, under the input's policy targets and "
-         f"{len(scen)} scenario{'' if len(scen) == 1 else 's'} ({scenarios}). Solved from {summary.get('input_file', '')} "
+         f"{len(scen)} scenario{'' if len(scen) == 1 else 's'} ({scenarios}). Solved from "
+         f"{summary.get('input_file', '')} "
          f"on {summary.get('created_at', '')}."),
         ("Status", status_sentence(str(summary.get("status", "")), _number(objective),
                                    _number(summary.get("best_bound")), _number(summary.get("gap")), currency)),

@@ -229,16 +229,15 @@ def quantity_format(unit: str, per_year: bool = False, kind: str = "quantity") -
     return f'{base}" {label}"' if label else base
 
 
-def input_column_format(unit: str, kind: str) -> str | None:
-    """Number format of an Input.<sheet> copy's column from the manifest's unit and kind."""
-    if unit in ("year",):
+def input_column_format(unit: str) -> str | None:
+    """Number format of an Input.<sheet> copy's column from the manifest's unit: years as years,
+    money as money; anything else as typed (General), since inputs may hold any precision."""
+    if unit == "year":
         return FORMATS["year"]
     if unit == "currency":
         return FORMATS["money"]
     if unit.startswith("currency/"):
         return FORMATS["unit_money"]
-    if unit in ("units/year", "units"):
-        return FORMATS["count"]
     return None
 
 

@@ -150,6 +150,23 @@ def builds(plan: SavedPlan, names: Names) -> list[Build]:
     return out
 
 
+def by_facility(builds: list[Build]) -> dict[str, list[Build]]:
+    """Builds grouped per facility, facilities in the order of their first build."""
+    out: dict[str, list[Build]] = {}
+    for b in builds:
+        out.setdefault(b.facility, []).append(b)
+    return out
+
+
+def financed_by(builds: list[Build]) -> list[tuple[str, float]]:
+    """What each financing source pays for ``builds`` in total, largest first."""
+    sources: dict[str, float] = {}
+    for b in builds:
+        for label, v in b.financing:
+            sources[label] = sources.get(label, 0.0) + v
+    return sorted(sources.items(), key=lambda kv: -kv[1])
+
+
 # ------------------------------------------------------------------ dependencies
 
 

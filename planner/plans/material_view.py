@@ -89,7 +89,8 @@ def material_view(comparison: Comparison, material: str) -> MaterialView:
     unit = names.unit(material) or first.dataset["Materials"].set_index("material")["unit"].get(material, "")
     return MaterialView(material=material, label=names.material(material), unit=unit, names=plans,
                         supply=supply.rename_axis("origin").reset_index(),
-                        builds=builds.reset_index() if len(builds) else pd.DataFrame(columns=["facility", "year"] + plans),
+                        builds=builds.reset_index() if len(builds)
+                        else pd.DataFrame(columns=["facility", "year"] + plans),
                         shares=pd.DataFrame(rows, columns=["figure"] + plans),
                         totals=[float(supply[n].sum()) for n in plans])
 

@@ -26,7 +26,7 @@ from planner import __version__
 from planner.io.charts import DOMESTIC, MAX_SUPPLY_CHARTS, expected_supply, supply_by_origin, supply_table
 from planner.io.plan_terms import cost_label, money_text, percent_text, policy_label, status_sentence, within_text
 from planner.io.workbook_style import write_atomic
-from planner.plans.digest import PlanDigest, digest, limit_costs, policy_costs
+from planner.plans.digest import PlanDigest, by_facility, digest, financed_by, limit_costs, policy_costs
 from planner.plans.saved_plan import SavedPlan
 from planner.report import svg
 
@@ -108,7 +108,7 @@ def _builds(plan: SavedPlan, d: PlanDigest) -> str:
         out.append("<p>The plan starts no domestic module: existing capacity and purchases meet demand.</p>")
         return "\n".join(out + ["</section>"])
     rows = [(d.names.facility(facility), [svg.Build(b.year, b.producing_from, b.modules) for b in builds])
-            for facility, builds in _by_facility(d.builds).items()]
+            for facility, builds in by_facility(d.builds).items()]
     out.append(f"<figure>{svg.timeline(rows, plan.dataset.years, 'Builds over the horizon')}"
                "<figcaption>Thin light bars: modules being built, from the year the build starts; dark bars: the new "
                "modules producing, with their number.</figcaption></figure>")
@@ -119,18 +119,16 @@ def _builds(plan: SavedPlan, d: PlanDigest) -> str:
         unit = f" {b.unit}/yr" if b.unit else "/yr"
         paid = "; ".join(f"{label}: {money_text(v)}" for label, v in b.financing) or (
             "paid when spent" if b.capex else "—")
-        body.append([str(b.year), b.label, d.names.facility_locations.get(b.facility, ""),
+        where = d.names.facility_locations.get(b.facility, "")
+        body.append([str(b.year), b.label, "" if where in b.label else where,
                      d.names.material(b.material), _num(b.modules), f"{b.capacity:,.0f}{unit}",
                      str(b.producing_from), _num(b.capex), paid])
     out.append(_table(head, body, numeric={0, 4, 5, 6, 7}))
-    sources: dict[str, float] = {}
-    for b in d.builds:
-        for label, v in b.financing:
-            sources[label] = sources.get(label, 0.0) + v
+    sources = financed_by(d.builds)
     total = sum(b.capex for b in d.builds)
     if sources:
         out.append('<p class="note">Capex in total ' + escape(money_text(total, d.currency)) + ", drawn from "
-                   + escape(", ".join(f"{k} {money_text(v)}" for k, v in sorted(sources.items(), key=lambda kv: -kv[1])))
+                   + escape(", ".join(f"{k} {money_text(v)}" for k, v in sources))
                    + ". Capex and draws are not discounted; what the financing costs (repayments, present value) is "
                      "in the cost breakdown.</p>")
     return "\n".join(out + ["</section>"])
@@ -257,7 +255,8 @@ def _policies(plan: SavedPlan, d: PlanDigest) -> str:
             target = "—" if x.value is None else (percent_text(x.value) if percent else f"{x.value:g}")
             body.append([policy_label(x.policy) + f" ({x.policy})", x.material, target,
                          "—" if x.excel_row is None else str(x.excel_row),
-                         ("+" if x.tighten == "raise" else "−") + ("1 pp" if percent else f"1 {x.step}"), _num(x.cost),
+                         ("+" if x.tighten == "raise" else "−") + ("1 pp" if percent else f"1 {x.step}"),
+                         _num(x.cost),
                          str(x.binding)])
         out.append(_table(["policy", "material", "target", "Policies row", "tightened by", f"costs ({d.currency})",
                            "binding (year × scenario)"], body, numeric={2, 3, 5, 6}))
@@ -294,13 +293,6 @@ def _about(plan: SavedPlan, d: PlanDigest) -> str:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _by_facility(builds) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for b in builds:
-        out.setdefault(b.facility, []).append(b)
-    return out
 
 
 def _legend(items: Iterable[tuple[str, str]]) -> str:

@@ -40,7 +40,8 @@ def test_chart_shows_changes_against_the_first_plan(comparison):
     data = block.data.set_index("component")
     assert list(data.columns) == ["b − a"]
     # only what changed: the objective and purchases, +20 each; unchanged components are left out
-    assert data["b − a"].to_dict() == {"Objective": pytest.approx(20.0), "Purchases at ex-works prices": pytest.approx(20.0)}
+    assert data["b − a"].to_dict() == {"Objective": pytest.approx(20.0),
+                                       "Purchases at ex-works prices": pytest.approx(20.0)}
     assert block.title.startswith("Change against a")
 
 
