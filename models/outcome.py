@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -48,6 +48,10 @@ class SolveOptions:
     marginals: bool = True
     #: A first plan from the LP relaxation before the MIP (models.highs.lp_start); None: only for large models.
     lp_start: bool | None = None
+    #: A saved plan's decisions (models.warm.decisions.Decisions) as the MIP start, instead of the LP start.
+    start: Any = None
+    #: With ``start``: re-plan with the fewest changed integer decisions within the gap (models.warm.stable).
+    stable: bool = False
 
 
 #: Columns of the result tables, in order (SPEC section 2). Money is discounted to
@@ -86,6 +90,8 @@ class SolveOutcome:
     message: str = ""
     #: The Marginal values sheet (models.analysis.marginals), when computed.
     marginals: pd.DataFrame | None = None
+    #: Summary rows of a start from a saved plan (start.*) and of the stable re-plan (stable.*).
+    start: dict[str, Any] = field(default_factory=dict)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

@@ -1,5 +1,10 @@
 """Solve a Dataset: build, hand to HiGHS (models.highs.handoff through models.highs.session), extract.
 
+The stages, in order: build; hand-off; the start (a saved plan's decisions completed,
+models.warm.start, when ``SolveOptions.start`` is given, else the LP start of
+models.highs.lp_start for large models); the MIP; the stable re-plan (models.warm.stable,
+with ``SolveOptions.stable``); extraction; marginal values.
+
 Solver settings are data (:class:`SolveOptions`, else the Settings sheet). The solve
 never raises for the model's own outcome: infeasible, time limit without a plan and
 solver errors become a :class:`Status`; only a time-limit or optimal incumbent is a plan.
@@ -21,6 +26,8 @@ from models.params.data import build_data
 from models.highs.monitor import SolveMonitor
 from models.outcome import SolveOptions, SolveOutcome, Status, relative_gap
 from models.highs.session import HighsSession, RunResult
+from models.warm import start as warm_start, stable as warm_stable
+from models.warm.decisions import Decisions
 
 _LIMITS = (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
            TerminationCondition.interrupted, TerminationCondition.objectiveLimit,
@@ -61,14 +68,20 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     timings["handoff"] = time.perf_counter() - tick
     info |= {"version": session.version, "interface": session.interface}
     tick = time.perf_counter()
+    start_rows: dict[str, Any] = {}
     try:
-        run = run_watched(session, config, solver_options, options.lp_start, timings, info, options.on_progress)
+        if options.start is None:
+            run = run_watched(session, config, solver_options, options.lp_start, timings, info, options.on_progress)
+        else:
+            run, start_rows = run_start_stages(session, options, config, solver_options, timings, tick)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
     timings["solve"] = time.perf_counter() - tick
 
-    return finish(run, session, dataset, options, config, solver_options, info, timings)
+    outcome = finish(run, session, dataset, options, config, solver_options, info, timings)
+    outcome.start = start_rows
+    return outcome
 
 
 def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: SolveOptions, config: dict[str, Any],
@@ -78,7 +91,7 @@ def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: Sol
     re-solve (models.analysis.resolve)."""
     status = _status(run)
     outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
-                           message=str(run.termination.name), bound=run.bound)
+                           message=str(run.termination.name), bound=run.bound, start=start_rows)
     if not status.has_plan:
         return outcome
     model = session.model
@@ -134,6 +147,55 @@ def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dic
     run = session.run(lp_start.within(config, deadline, session), solver_options)
     timings["mip"] = time.perf_counter() - tick
     return lp_start.combine(run, start, session, config.get("rel_gap"))
+
+
+def run_start_stages(session: HighsSession, options: SolveOptions, config: dict[str, Any],
+                     solver_options: dict[str, Any], timings: dict[str, float], tick: float
+                     ) -> tuple[RunResult, dict[str, Any]]:
+    """The start from a saved plan (:func:`run_from_plan`, watched like :func:`run_watched`),
+    then with ``options.stable`` the stable re-plan (models.warm.stable); the Summary rows of
+    both (start.*, stable.*). ``tick``: when the solve started (the time limit counts from it)."""
+    first = warm_stable.first_config(config) if options.stable else config
+    with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
+                      objective_scale=session.objective_scale) as monitor:
+        run, start = run_from_plan(session, options.start, first, solver_options, timings, monitor)
+    rows = start.report.summary()
+    if options.stable and run.has_solution:
+        limit = config.get("time_limit")
+        deadline = tick + limit if limit is not None else None
+        run, report = warm_stable.restabilise(session, start, run, config, solver_options, timings, deadline)
+        rows |= report.summary()
+    return run, rows
+
+
+def run_from_plan(session: HighsSession, decisions: Decisions, config: dict[str, Any],
+                  solver_options: dict[str, Any], timings: dict[str, float], monitor: SolveMonitor | None = None
+                  ) -> tuple[RunResult, warm_start.PlanStart]:
+    """HiGHS from a saved plan's decisions (models.warm.start; instead of the LP start): the
+    start completed for this model, offered to the MIP, kept if the MIP ends with nothing
+    better. The time limit covers the completion and the MIP together."""
+    tick = time.perf_counter()
+    limit = config.get("time_limit")
+    deadline = tick + limit if limit is not None else None
+    report = monitor.on_progress if monitor is not None else None
+    if monitor is not None:  # the repair's restricted MIP has a bound of its own, not the model's
+        monitor.on_progress = None
+    try:
+        start = warm_start.prepare(session, decisions, config, solver_options, deadline, timings)
+    finally:
+        if monitor is not None:
+            monitor.on_progress = report
+    if start.values is not None:
+        session.set_start(start.values)
+    tick = time.perf_counter()
+    run = session.run(lp_start.within(config, deadline, session), solver_options)
+    if not warm_start.trusted(run, session):  # HiGHS mishandled the start: the MIP again, without it
+        session.highs.clearSolver()
+        run = session.run(lp_start.within(config, deadline, session), solver_options)
+        start.report.notes.append("HiGHS misread the start (its objective was not its plan's cost): solved "
+                                  "again without it")
+    timings["mip"] = time.perf_counter() - tick
+    return warm_start.keep_better(run, start, session, config.get("rel_gap")), start
 
 
 def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],

@@ -159,8 +159,8 @@ class HighsSession:
             h.setOptionValue("time_limit", float(config["time_limit"]))
         if config.get("rel_gap") is not None:
             h.setOptionValue("mip_rel_gap", float(config["rel_gap"]))
-        if config.get("abs_gap") is not None:
-            h.setOptionValue("mip_abs_gap", float(config["abs_gap"]))
+        if config.get("abs_gap") is not None:  # in model units, like the objective
+            h.setOptionValue("mip_abs_gap", float(config["abs_gap"]) / self.scaling.obj)
         for key, val in options.items():
             h.setOptionValue(key, val)
         _run_interruptibly(h)
@@ -194,6 +194,11 @@ class HighsSession:
         if self._sol is None or not self._sol.value_valid:
             raise NoSolutionError()
         return self.scaling.primal(self._sol.col_value)
+
+    def cost_of(self, values: np.ndarray) -> float:
+        """The objective (as HiGHS holds it now) at ``values``, a value per column: the check on
+        a reported objective (models.warm.start.trusted)."""
+        return self.scaling.objective(float(np.dot(self._cost, self.scaling.col_values(values))) + self._offset)
 
     def load_values(self) -> None:
         """Copy the last run's primal solution into the Pyomo variables."""

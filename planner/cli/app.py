@@ -123,6 +123,12 @@ def solve(
         "--report", help="Also write the plan's HTML report, beside the plan (its name with .html).")] = False,
     report_file: Annotated[Optional[Path], typer.Option(
         "--report-file", metavar="FILE", help="Also write the plan's HTML report, to FILE.")] = None,
+    start: Annotated[Optional[Path], typer.Option(
+        "--start", metavar="PLAN", help="Start from a saved plan's decisions (those that no longer fit are "
+        "dropped or repaired; the Summary counts them).")] = None,
+    stable: Annotated[bool, typer.Option(
+        "--stable", help="With --start: among plans within the gap, the one changing the fewest of the start's "
+        "decisions (a second solve).")] = False,
 ) -> None:
     """Validate INPUT, solve the sourcing plan and write the plan workbook."""
     from models.outcome import SolveOptions, Status
@@ -141,12 +147,16 @@ def solve(
                           Target(plots, "--plots", "folder"),
                           Target(report_path, "--report-file" if report_file else "--report")], inputs=[path])
     _input_or_exit(path)
+    if stable and start is None:
+        err.print("[red]--stable needs --start PLAN (the plan whose decisions to keep where possible)[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    decisions = _start_decisions(start) if start is not None else None
     dataset = _read_or_exit(path, large, sets)
     if log:  # HiGHS appends to its log file: start a fresh one, marked as ours (planner.io.targets)
         write_atomic(log, f"{LOG_HEADER} of trust-planner solve {path.name}\n".encode())
     with live_progress(console, quiet) as on_progress:
         options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, log_file=log, on_progress=on_progress,
-                               marginals=marginals, lp_start=lp_start)
+                               marginals=marginals, lp_start=lp_start, start=decisions, stable=stable)
         outcome = solve_dataset(dataset, options)
     if outcome.status is Status.INFEASIBLE:
         _explain_infeasible(dataset, options, explain, quiet, replaced)
@@ -162,6 +172,8 @@ def solve(
     write_plan(plan_path, outcome, dataset, extra_sheets=extra)
     saved = _saved_plan(plan_path, outcome, dataset)
     print_plan_summary(console, digest(saved), plan_path)
+    if outcome.start:
+        console.print(_start_line(outcome.start))
     say_replaced(console, replaced, plan_path)
     if report_path is not None:
         write_and_say(saved, report_path, replaced)
@@ -178,6 +190,29 @@ def _saved_plan(path: Path, outcome, dataset):
     from planner.plans.saved_plan import plan_in_memory
 
     return plan_in_memory(path, dict(summary_rows(outcome, dataset)), outcome.tables, dataset, outcome.marginals)
+
+
+def _start_decisions(path: Path):
+    """The decisions of the saved plan at ``path`` (planner.plans.decisions); exit 2 if it is not one."""
+    from planner.plans.decisions import plan_decisions
+    from planner.plans.saved_plan import PlanError, read_plan
+
+    try:
+        return plan_decisions(read_plan(path))
+    except PlanError as exc:
+        err.print(f"[red]--start: {escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _start_line(rows: dict) -> str:
+    """One line on what became of the start's decisions (the Summary's start.* and stable.* rows)."""
+    line = (f"Started from {rows['start.plan']}: {rows['start.decisions_used']} of {rows['start.decisions']} "
+            f"decisions used, {rows['start.decisions_dropped']} dropped, {rows['start.decisions_repaired']} "
+            "repaired")
+    if "stable.changes_after" in rows:
+        line += (f"; --stable: {rows['stable.changes_after']} integer decision(s) changed against it "
+                 f"({rows['stable.changes_before']} before)")
+    return line + "."
 
 
 def _export_plots(outcome, dataset, directory: Path, prefix: str) -> None:

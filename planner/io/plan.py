@@ -76,6 +76,7 @@ def summary_rows(outcome: SolveOutcome, dataset: Dataset, extra: dict[str, Any] 
         ("planner_version", __version__),
     ]
     rows += [(f"solver.{key}", value) for key, value in outcome.solver.items()]
+    rows += list(outcome.start.items())  # start.* and stable.* (models.warm), when solved from a plan
     rows += _provenance(outcome)
     rows += list((extra or {}).items())
     rows.append(("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
