@@ -53,8 +53,6 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
     integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
     session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
     config = {k: v for k, v in (config or {}).items() if k not in ("rel_gap", "abs_gap")}
-    if config.get("time_limit") is not None:  # HiGHS holds time_limit against its run time summed over runs
-        config["time_limit"] = session.highs.getRunTime() + float(config["time_limit"])
     run = session.run(config, solver_options)
     if not run.has_solution or run.termination.name != "convergenceCriteriaSatisfied":
         raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")

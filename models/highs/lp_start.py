@@ -150,10 +150,9 @@ def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: floa
 
 def within(config: dict[str, Any], deadline: float | None, session: HighsSession,
            share: float = 1.0) -> dict[str, Any]:
-    """``config`` with the time limit cut to ``share`` of the time left before ``deadline``.
-    HiGHS holds ``time_limit`` against its run time summed over the runs of one object, so
-    the limit given is that sum so far plus the seconds allowed."""
+    """``config`` with the time limit cut to ``share`` of the time left before ``deadline`` (the
+    seconds for the next run: HighsSession.run turns them into what HiGHS expects)."""
     if deadline is None:
         return config
     left = max(0.0, deadline - time.perf_counter())
-    return config | {"time_limit": session.highs.getRunTime() + left * share}
+    return config | {"time_limit": left * share}

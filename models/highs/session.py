@@ -103,6 +103,8 @@ class HighsSession:
         self.timings["pass"] = time.perf_counter() - tick
         self.size = (compiled.num_col, compiled.num_row, compiled.num_nz)
         self.n_integer = int(compiled.integrality.sum())
+        #: HiGHS' integrality of each column now (fixing with ``relax`` makes columns continuous)
+        self._integral = np.asarray(compiled.integrality, dtype=np.uint8).copy()
         # the row-wise matrix, kept only for row updates (update_rows diffs against it)
         self._matrix = (compiled.start, compiled.index, compiled.value)
         self._row_cache: dict[int, tuple[list[int], list[float]]] = {}
@@ -156,7 +158,11 @@ class HighsSession:
         if config.get("threads") is not None:
             h.setOptionValue("threads", int(config["threads"]))
         if config.get("time_limit") is not None:
-            h.setOptionValue("time_limit", float(config["time_limit"]))
+            # seconds for this run. HiGHS (1.16) holds a MIP to its own run time but an LP to the
+            # run time summed over every run of this object (getRunTime): a 5 s LP after 13 s of
+            # MIPs stopped at once (docs/decisions.md "Time limits")
+            limit = float(config["time_limit"])
+            h.setOptionValue("time_limit", limit if self._integral.any() else h.getRunTime() + limit)
         if config.get("rel_gap") is not None:
             h.setOptionValue("mip_rel_gap", float(config["rel_gap"]))
         if config.get("abs_gap") is not None:  # in model units, like the objective
@@ -284,7 +290,7 @@ class HighsSession:
         n = len(self._columns)
         idx = np.arange(n, dtype=np.int32)
         self._h.changeColsBounds(n, idx, *self.scaling.col_bounds(idx, lower, upper))
-        self._h.changeColsIntegrality(n, idx, integ)
+        self._set_integrality(idx, integ)
 
     def fix_columns(self, variables: Iterable[Any], values: Iterable[float] | None = None,
                     relax: bool = True) -> None:
@@ -302,7 +308,7 @@ class HighsSession:
         arr, _ = self.scaling.col_bounds(idx, vals, vals)
         self._h.changeColsBounds(len(idx), idx, arr, arr)
         if relax and len(idx):
-            self._h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
+            self._set_integrality(idx, np.zeros(len(idx), dtype=np.uint8))
 
     def unfix_columns(self, variables: Iterable[Any]) -> None:
         """Unfix ``variables`` in Pyomo and restore their bounds and integrality in HiGHS."""
@@ -313,7 +319,7 @@ class HighsSession:
         lower, upper, integ = handoff.column_bounds(variables)
         idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
         self._h.changeColsBounds(len(idx), idx, *self.scaling.col_bounds(idx, lower, upper))
-        self._h.changeColsIntegrality(len(idx), idx, integ)
+        self._set_integrality(idx, integ)
 
     def relax_integrality(self, relax: bool = True) -> None:
         """Make every column continuous in HiGHS (``relax=False``: restore the Pyomo domains)."""
@@ -321,7 +327,7 @@ class HighsSession:
         n = len(self._columns)
         idx = np.arange(n, dtype=np.int32)
         integ = np.zeros(n, dtype=np.uint8) if relax else handoff.column_bounds(self._columns)[2]
-        self._h.changeColsIntegrality(n, idx, integ)
+        self._set_integrality(idx, integ)
 
     def add_columns(self, variables: Iterable[Any]) -> list[int]:
         """Add new Pyomo variables as HiGHS columns (cost 0 until :meth:`update_objective`)."""
@@ -338,7 +344,8 @@ class HighsSession:
         self._h.addCols(n, np.zeros(n), lower / factors, upper / factors, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
                         np.zeros(0))
         idx = np.arange(first, first + n, dtype=np.int32)
-        self._h.changeColsIntegrality(n, idx, integ)
+        self._integral = np.concatenate([self._integral, np.zeros(n, dtype=np.uint8)])
+        self._set_integrality(idx, integ)
         for j, v in enumerate(variables, start=first):
             self._col_of[id(v)] = j
             self._columns.append(v)
@@ -435,6 +442,10 @@ class HighsSession:
         return int(diff.shape[0])
 
     # ---- helpers ---------------------------------------------------------------------------
+
+    def _set_integrality(self, idx: np.ndarray, integ: np.ndarray) -> None:
+        self._h.changeColsIntegrality(len(idx), idx, integ)
+        self._integral[idx] = np.asarray(integ, dtype=np.uint8)
 
     def _invalidate(self) -> None:
         self._sol = None

@@ -22,8 +22,9 @@ largest cost whose relative gap to the bound :math:`L` is :math:`g' = 0.999\, g`
 inside mip_gap, so HiGHS' row tolerance cannot push the plan outside it), and at least
 :math:`z_1`: every plan of the second solve is within mip_gap of :math:`L` (when the
 first was) and the first plan is one of them. The distance is a whole number, so the
-second solve stops at a proven minimum (absolute gap below 1) or when the time limit is
-spent (the time the first solve left, and at least a quarter of the limit), always with a
+second solve stops at a proven minimum (absolute gap below 1) or after as long as the first
+solve took (within the time the first left of the time limit, and at least a quarter of the
+limit), always with a
 plan: it starts from the first solve's plan (or is the completed start itself, when that
 is within :math:`C`). It searches first among the plans that differ from the start only
 where the first plan does (every other integer decision fixed at the value the two share:
@@ -61,7 +62,10 @@ from models.warm.start import PlanStart, complete, trusted
 
 #: The share of mip_gap the objective cap allows (see the module docstring).
 GAP_SHARE = 0.999
-#: The second solve has the time the first left of the time limit, and at least this share of it.
+#: The first solve stops at this share of mip_gap (see first_config).
+FIRST_GAP_SHARE = 0.1
+#: The second solve has as long as the first took, within the time the first left of the time
+#: limit, and at least this share of the limit.
 MIN_SHARE = 0.25
 
 
@@ -82,6 +86,14 @@ class StableReport:
                 "stable.objective_cap": self.cap}
 
 
+def first_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The first solve's settings under ``--stable``: :data:`FIRST_GAP_SHARE` of mip_gap, so its
+    bound leaves room within mip_gap for plans nearer the start (a first plan stopped just
+    inside mip_gap would leave none)."""
+    gap = config.get("rel_gap")
+    return config | {"rel_gap": FIRST_GAP_SHARE * (gap if gap is not None else HIGHS_DEFAULT_GAP)}
+
+
 def objective_cap(objective: float, bound: float | None, rel_gap: float | None) -> float:
     """C: the largest cost within ``GAP_SHARE`` x mip_gap of ``bound`` (a minimisation), at
     least ``objective``."""
@@ -100,10 +112,10 @@ def distance(x: np.ndarray, columns: np.ndarray, start: np.ndarray) -> int:
 def restabilise(session: HighsSession, start: PlanStart, first: RunResult, config: dict[str, Any],
                 solver_options: dict[str, Any], timings: dict[str, float], deadline: float | None = None
                 ) -> tuple[RunResult, StableReport]:
-    """The second and third solves above, after ``first`` (a run that ended with a plan), until
-    ``deadline`` (the whole solve's, a ``time.perf_counter()`` instant) but for at least
-    :data:`MIN_SHARE` of the time limit; leaves the session with the model as it was and the
-    chosen plan as its solution."""
+    """The second and third solves above, after ``first`` (a run that ended with a plan), for as
+    long as the first took, within ``deadline`` (the whole solve's, a ``time.perf_counter()``
+    instant) but at least :data:`MIN_SHARE` of the time limit; leaves the session with the
+    model as it was and the chosen plan as its solution."""
     columns, s = start.mapped.integer_columns, start.mapped.integer_values
     x1 = session.primal()
     before = distance(x1, columns, s)
@@ -111,9 +123,11 @@ def restabilise(session: HighsSession, start: PlanStart, first: RunResult, confi
     if before == 0:
         return first, StableReport(0, 0, None, True, 0)
     tick = time.perf_counter()
+    budget = first.seconds if deadline is None else min(first.seconds, deadline - tick)
     limit = config.get("time_limit")
     if limit is not None:
-        deadline = max(deadline if deadline is not None else tick, tick + MIN_SHARE * float(limit))
+        budget = max(budget, MIN_SHARE * float(limit))
+    deadline = tick + budget
     cap = objective_cap(first.objective, first.bound, rel_gap)
     if start.values is not None and start.objective <= cap and distance(start.values, columns, s) < before:
         nearest, proven, floor = start.values, False, 0  # the start itself is within the gap
@@ -123,7 +137,7 @@ def restabilise(session: HighsSession, start: PlanStart, first: RunResult, confi
         proven = True
     timings["stable"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    completed = complete(session, start.mapped, np.round(nearest[columns]), _from_now(config, session),
+    completed = complete(session, start.mapped, np.round(nearest[columns]), config,
                          solver_options)
     fixed_run, x = completed.run, completed.values
     timings["stable_lp"] = time.perf_counter() - tick
@@ -183,17 +197,9 @@ def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str
     left = None if deadline is None else max(0.0, deadline - time.perf_counter())
     config = {k: v for k, v in config.items() if k != "time_limit"} | {"rel_gap": 0.0, "abs_gap": 0.999}
     if left is not None:
-        config["time_limit"] = session.highs.getRunTime() + left
+        config["time_limit"] = left
     with SolveMonitor(session.highs, None, left):
         return session.run(config, solver_options)
-
-
-def _from_now(config: dict[str, Any], session: HighsSession) -> dict[str, Any]:
-    """``config`` with its time limit counted from now: HiGHS holds time_limit against its run
-    time summed over the runs of one object."""
-    if config.get("time_limit") is None:
-        return config
-    return config | {"time_limit": session.highs.getRunTime() + float(config["time_limit"])}
 
 
 @dataclass
