@@ -91,7 +91,7 @@ def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: Sol
     re-solve (models.analysis.resolve)."""
     status = _status(run)
     outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
-                           message=str(run.termination.name), bound=run.bound, start=start_rows)
+                           message=str(run.termination.name), bound=run.bound)
     if not status.has_plan:
         return outcome
     model = session.model
