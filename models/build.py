@@ -135,6 +135,7 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     _con(m, "max_modules", capacity.max_modules_index(d), capacity.max_modules_rule)
     _con(m, "min_modules", capacity.min_modules_index(d), capacity.min_modules_rule)
     _con(m, "production_capacity", production, capacity.production_capacity_rule)
+    _con(m, "module_floor", capacity.module_floor_index(d), capacity.module_floor_rule)
     _con(m, "financing_cover", financing.cover_index(d), financing.cover_rule)
     _con(m, "financing_limit", financing.limit_index(d), financing.limit_rule)
     _con(m, "financing_min_draw", financing.min_draw_index(d), financing.min_draw_rule)

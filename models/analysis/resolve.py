@@ -40,7 +40,7 @@ import pandas as pd
 from planner.schema.dataset import Dataset
 from planner.schema.manifest import policy_columns
 
-from models.families import objective
+from models.families import capacity, objective
 from models.build import POLICY_FAMILIES, build_model, policy_indices
 from models.params.data import ModelData, build_data
 from models.memory import paused_gc
@@ -229,6 +229,15 @@ class Resolver:
             for key in wanted:
                 if key not in comp or touched(key):
                     _remake(m, comp, key, rule, changed_rows, added)
+        # whole modules implied by domestic-share targets (models.families.capacity.module_floor_rule)
+        if old.policy.get("min_domestic_share") != new.policy.get("min_domestic_share"):
+            comp = m.module_floor
+            wanted = capacity.module_floor_index(new)
+            for key in [k for k in comp.keys() if k not in set(wanted)]:
+                changed_rows.append(comp[key])
+                del comp[key]
+            for key in wanted:
+                _remake(m, comp, key, capacity.module_floor_rule, changed_rows, added)
         # cost coefficients: re-make the cost Expressions, push the objective and the CVaR rows
         priced = _costs_changed(old, new)
         if priced:

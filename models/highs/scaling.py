@@ -63,8 +63,9 @@ class Scaling:
         return np.asarray(lower, dtype=float) / c, np.asarray(upper, dtype=float) / c
 
     def col_values(self, values) -> np.ndarray:
-        """Model values of every column -> HiGHS values (a start)."""
-        return np.asarray(values, dtype=float) / self.col
+        """Model values of the first len(values) columns -> HiGHS values (a start)."""
+        values = np.asarray(values, dtype=float)
+        return values / self.col[:values.shape[0]]
 
     def row_coefficients(self, r: int, idx, values) -> np.ndarray:
         return np.asarray(values, dtype=float) * self.col[np.asarray(idx, dtype=np.int64)] / self.row[r]

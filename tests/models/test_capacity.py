@@ -54,3 +54,53 @@ def test_recipe_inputs_obey_their_own_policies():
     assert out.objective == pytest.approx(80)
     assert bought(out, "R1") == pytest.approx(10) and bought(out, "R2") == pytest.approx(10)
     assert out.tables["Production"].quantity.sum() == pytest.approx(10)
+
+
+def _floor_case(**policy):
+    # 2025-2026, demand 100 in 2026, imports at 10. F: modules of 30 t (capex 300, unit cost 10,
+    # lead time 1 year, lifetime 1: charged in full). A domestic share of 0.5 needs 50 t at home:
+    # 5/3 module, so 2 whole modules (capex 600); 100 t at 10 either way -> optimum 1,600.
+    return dataset({"years": 2}, Countries=[country("IN"), country("X")], Suppliers=[supplier("A", "X")],
+                   Offers=[offer("A", "M", 10)], Demand=[demand("M", 2026, 100)],
+                   Facilities=[facility("F", "M", module_capacity=30, max_modules=5, capex_per_module=300,
+                                        unit_cost=10, build_years=1, lifetime_years=1)],
+                   Policies=[{"material": "M", "year": 2026, "min_domestic_share": 0.5} | policy])
+
+
+def _lp_bound(model) -> float:
+    from models.highs.session import HighsSession
+
+    session = HighsSession(model)
+    session.relax_integrality(True)
+    return session.run({}).objective
+
+
+def test_module_floor_keeps_the_optimum_and_tightens_the_lp_bound():
+    from models.build import build_model
+    from models.params.data import build_data
+
+    ds = _floor_case()
+    assert solve(ds).objective == pytest.approx(1600)
+    model = build_model(build_data(ds))
+    assert [k for k in model.module_floor] == [("M", 2026)]
+    # the LP relaxation with the floor already pays for 2 modules; without it for 5/3 (1,500)
+    assert _lp_bound(model) == pytest.approx(1600)
+    model.module_floor.deactivate()
+    assert _lp_bound(model) == pytest.approx(1500)
+
+
+def test_module_floor_counts_existing_modules_and_rounds_by_the_largest_module():
+    from models.build import build_model
+    from models.families.capacity import module_floor
+    from models.params.data import build_data
+
+    # 50 t needed: with one existing 30 t module, one more (n >= 2 of which 1 exists)
+    ds = _floor_case()
+    ds.tables["Facilities"].loc[0, "existing_modules"] = 1
+    d = build_data(ds)
+    assert module_floor(d, "M", 2026) == 2
+    model = build_model(d)
+    con = model.module_floor["M", 2026]
+    assert con.lower == 1 and [v.name for v in con.body.args] == ["b[F,2025]"]
+    # a 0.3 share needs 30 t = exactly one module: no fractional rounding up beyond it
+    assert module_floor(build_data(_floor_case(min_domestic_share=0.3)), "M", 2026) == 1
