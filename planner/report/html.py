@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner import __version__
-from planner.io.charts import DOMESTIC, MAX_SUPPLY_CHARTS, expected_supply, supply_by_origin, supply_table
+from planner.io.charts import DOMESTIC, MAX_SUPPLY_CHARTS, expected_supply, supply_by_origin, supply_tables
 from planner.io.plan_terms import cost_label, money_text, percent_text, policy_label, status_sentence, within_text
 from planner.io.workbook_style import write_atomic
 from planner.plans.digest import PlanDigest, by_facility, digest, financed_by, limit_costs, policy_costs
@@ -165,14 +165,17 @@ def _supply(plan: SavedPlan, d: PlanDigest) -> str:
     scenarios = list(dict.fromkeys(ds["Scenarios"]["scenario"].astype(str)))
     supplied = set(expected["material"])
     materials = [m for m in ds["Materials"]["material"].astype(str) if m in supplied]
-    for material in materials[:MAX_SUPPLY_CHARTS]:
+    charted = materials[:MAX_SUPPLY_CHARTS]
+    expected_tables = supply_tables(expected, charted, ds.years)
+    by_scenario = {s: supply_tables(flows[flows["scenario"] == s], charted, ds.years)
+                   for s in scenarios} if len(scenarios) > 1 else {}
+    for material in charted:
         unit = d.names.unit(material)
-        table = supply_table(expected, material, ds.years)
+        table = expected_tables[material]
         out.append(f'<div class="material"><h3>{escape(d.names.material(material))}</h3>')
         out.append(_legend([(d.names.domestic if o == DOMESTIC else d.names.country(o), colours[o])
                             for o in table.columns]))
-        own = {scenario: supply_table(flows[flows["scenario"] == scenario], material, ds.years)
-               for scenario in scenarios} if len(scenarios) > 1 else {}
+        own = {scenario: tables[material] for scenario, tables in by_scenario.items()}
         top = max([table.sum(axis=1).max()] + [t.sum(axis=1).max() for t in own.values() if len(t.columns)])
         out.append(f"<figure>{_supply_chart(table, d, colours, f'{d.names.material(material)}, expected', unit, top)}"
                    f"<figcaption>Expected supply, {escape(unit or 'units')} per year.</figcaption></figure>")
