@@ -72,7 +72,7 @@ def compare(
     for warning in comparison.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     console.print(_summary_table(comparison.summary, comparison.names, comparison.deltas))
-    console.print(_TOLERANCE_LEGEND)
+    console.print(_TOLERANCE_LEGEND, markup=False)  # its "[objective low, high]" is text, not rich markup
     if material is not None:
         _material(comparison, material)
     if not comparison.inputs.empty:

@@ -144,6 +144,7 @@ def test_compare_command_names_plans_by_stem_and_writes_the_default_workbook(han
     hand = HAND_OBJECTIVE
     assert f"+{1600 - hand:,.0f}" in result.output and f"[0, +{1600 - hand:,.0f}]" in result.output
     assert "within solver tolerance" in result.output
+    assert "[objective low, high]" in result.output  # the legend's brackets are text, not rich markup
     assert (tmp_path / "outputs" / "comparison.xlsx").exists()
     one = CliRunner().invoke(_app(), ["compare", str(hand_plan)])
     assert one.exit_code == 2
