@@ -85,10 +85,11 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
 
 
 def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: SolveOptions, config: dict[str, Any],
-           solver_options: dict[str, Any], info: dict[str, Any], timings: dict[str, float]) -> SolveOutcome:
+           solver_options: dict[str, Any], info: dict[str, Any], timings: dict[str, float],
+           policies_only: bool = False) -> SolveOutcome:
     """The outcome of a finished run on ``session``: the plan extracted (idle binaries
-    released, costs, tables) and, if asked, its marginal values. Shared by the solve and the
-    re-solve (models.analysis.resolve)."""
+    released, costs, tables) and, if asked, its marginal values (``policies_only``: of the
+    policy targets only). Shared by the solve and the re-solve (models.analysis.resolve)."""
     status = _status(run)
     outcome = SolveOutcome(status, solve_seconds=timings["solve"], solver=info, timings=timings,
                            message=str(run.termination.name), bound=run.bound)
@@ -109,7 +110,7 @@ def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: Sol
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
     if options.marginals:
-        _add_marginals(outcome, session, dataset, config, solver_options)
+        _add_marginals(outcome, session, dataset, config, solver_options, policies_only)
     return outcome
 
 
@@ -199,13 +200,13 @@ def run_from_plan(session: HighsSession, decisions: Decisions, config: dict[str,
 
 
 def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],
-                   solver_options: dict[str, Any]) -> None:
+                   solver_options: dict[str, Any], policies_only: bool = False) -> None:
     """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.analysis.marginals).
     Runs after extraction (it changes the session and the variable values); a failure leaves
     the plan without the sheet and says why in the message."""
     tick = time.perf_counter()
     try:
-        outcome.marginals = marginals.marginal_values(session, dataset, config, solver_options)
+        outcome.marginals = marginals.marginal_values(session, dataset, config, solver_options, policies_only)
     except Exception as exc:  # the plan stands without its marginal values
         outcome.message += f"; marginal values not computed ({type(exc).__name__}: {exc})"
     outcome.timings["marginals"] = time.perf_counter() - tick

@@ -46,9 +46,10 @@ TOL = 1e-7
 
 @paused_gc()  # as in building: the collector would rescan the model's objects over and over
 def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, Any] | None = None,
-                    solver_options: dict[str, Any] | None = None) -> pd.DataFrame:
+                    solver_options: dict[str, Any] | None = None, policies_only: bool = False) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
-    the LP and price every binding group. Raises RuntimeError if the LP ends without duals."""
+    the LP and price every binding group (``policies_only``: the policy targets only, as a sweep
+    of targets needs). Raises RuntimeError if the LP ends without duals."""
     m = session.model
     integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
     session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
@@ -60,7 +61,8 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
     duals = Duals(session)
     supply_of = functools.cache(functools.partial(G.supply, m))  # many groups share a total
     rows = []
-    for g in G.policy_groups(m, dataset) + G.limit_groups(m, dataset, module_capacity=True):
+    limits = [] if policies_only else G.limit_groups(m, dataset, module_capacity=True)
+    for g in G.policy_groups(m, dataset) + limits:
         if g.kind == "max_modules":
             continue
         row = _price(duals, m, g, supply_of)

@@ -25,7 +25,11 @@ data the model was built from:
   is rebuilt, as a fresh solve would. ``Resolver.mode`` says which happened.
 
 Either way the re-solve answers the same model a fresh ``solve_dataset`` of the changed
-dataset builds (tests/perf/test_resolve.py).
+dataset builds (tests/perf/test_resolve.py). A re-solve that starts from the previous plan
+runs without HiGHS' sub-MIP heuristics (RINS, RENS, root reduced-cost), which at the root
+rebuild the plan the start already gives: the bundled example's re-solves at mip_gap 1e-4
+took 8.5 s CPU with them and 4.4 s without, with objectives as good or better
+(benchmarks/RESULTS.md, "What-if").
 """
 
 from __future__ import annotations
@@ -73,13 +77,19 @@ _MUTABLE = {"ModelData": _COSTS["ModelData"] | {"policy", "settings"}, "SupplyDa
 #: Settings a change of which re-makes the costs only / changes only the solver's settings.
 _COST_SETTINGS = {"carbon_price"}
 _SOLVER_SETTINGS = {"time_limit_s", "mip_gap", "currency"}
+#: HiGHS options of a re-solve from the previous plan (see the module docstring).
+WARM_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+                "mip_heuristic_run_root_reduced_cost": False}
 
 
 class Resolver:
     """A dataset solved once and re-solved after changes (see the module docstring)."""
 
-    def __init__(self, dataset: Dataset, options: SolveOptions | None = None, config: dict[str, Any] | None = None):
+    def __init__(self, dataset: Dataset, options: SolveOptions | None = None, config: dict[str, Any] | None = None,
+                 policies_only: bool = False):
         self.options = options or SolveOptions(marginals=False)
+        #: marginal values (when the options ask for them) of the policy targets only (a sweep)
+        self.policies_only = policies_only
         self.dataset = _copy(dataset)
         self._config = config
         self.config = dict(config) if config is not None else solver_config(self.dataset, self.options)
@@ -145,15 +155,18 @@ class Resolver:
                 "resolve": self.mode}
         timings = dict(self.timings)
         tick = time.perf_counter()
+        solver_options = self.solver_options
         if self._start is not None:
             session.set_start(self._start)
-        run = run_watched(session, self.config, self.solver_options, self.options.lp_start, timings, info)
+            solver_options = solver_options | WARM_OPTIONS
+        run = run_watched(session, self.config, solver_options, self.options.lp_start, timings, info)
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()  # the next change starts from this plan
         integers = [v for v in session.columns if v.is_integer() and not v.fixed]
         try:
-            return finish(run, session, self.dataset, self.options, self.config, self.solver_options, info, timings)
+            return finish(run, session, self.dataset, self.options, self.config, self.solver_options, info, timings,
+                          policies_only=self.policies_only)
         finally:
             if self.options.marginals:  # the marginal values' LP fixed the integer decisions: free them
                 session.unfix_columns([v for v in integers if v.fixed])

@@ -23,7 +23,8 @@ err = Console(stderr=True, highlight=False)
 InputArg = Annotated[Optional[Path], typer.Argument(metavar="[INPUT]",
                                                     help="Input workbook (default: the bundled example).")]
 WorkersOption = Annotated[Optional[int], typer.Option(
-    "--workers", min=1, help="Local worker processes (default: the number of cores).")]
+    "--workers", min=1, help="Local worker processes (default: the number of cores); with --scheduler, the "
+    "number of tasks the points are cut into.")]
 SchedulerOption = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="tcp://HOST:PORT", help="Run the points on this Dask distributed scheduler's workers.")]
 PlansOption = Annotated[Optional[Path], typer.Option("--plans", metavar="DIR",

@@ -82,8 +82,8 @@ def run_sweep(workbook: Workbook, axes: list[Axis], base: Dataset, workers: int 
     points = list(enumerate(grid(axes)))
     materials = concerned_materials(axes, base)
     marginals = tuple((a.target.column, a.target.where) for a in axes if a.target.sheet == "Policies")
-    parts = workers if not scheduler else max(workers, 1)
-    tasks = [SweepTask(workbook, tuple(run), materials, marginals, keep_tables) for run in chunks(points, parts)]
+    # as many runs of consecutive points as workers (on a cluster too: --workers says how many tasks)
+    tasks = [SweepTask(workbook, tuple(run), materials, marginals, keep_tables) for run in chunks(points, workers)]
     return [r for batch in run_tasks(solve_sweep, tasks, workers, scheduler) for r in batch]
 
 
@@ -119,7 +119,7 @@ def table(axes: list[Axis], results: list[PointResult]) -> pd.DataFrame:
         row |= {"status": r.status, "objective": r.objective, "best_bound": r.bound, "gap": r.gap}
         row |= {f"cost.{k}": v for k, v in r.costs.items()}
         row |= r.values
-        row |= {"solve_seconds": round(r.seconds, 3), "model": r.mode}
+        row |= {"solve_seconds": round(r.seconds, 3), "cpu_seconds": round(r.cpu_seconds, 3), "model": r.mode}
         rows.append(row)
     return pd.DataFrame(rows)
 

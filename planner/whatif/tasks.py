@@ -58,6 +58,7 @@ class PointResult:
     seconds: float = 0.0
     mode: str = ""
     message: str = ""
+    cpu_seconds: float = 0.0  # CPU time of the process that solved the point
 
     @property
     def has_plan(self) -> bool:
@@ -104,14 +105,16 @@ def solve_sweep(task: SweepTask) -> list[PointResult]:
     resolver = None
     out = []
     for index, overrides in task.points:
-        tick = time.perf_counter()
+        tick, cpu = time.perf_counter(), time.process_time()
         dataset = task.workbook.dataset(raw, overrides)
         if resolver is None:
-            resolver = Resolver(dataset, task.workbook.options(bool(task.marginals)))
+            # a point's marginal values: of the varied targets, or all of them for its written plan
+            resolver = Resolver(dataset, task.workbook.options(bool(task.marginals)), policies_only=not task.keep_tables)
         else:
             resolver.set_dataset(dataset)
         outcome = resolver.solve()
         result = point_result(index, overrides, outcome, time.perf_counter() - tick, resolver.mode, task.keep_tables)
+        result.cpu_seconds = time.process_time() - cpu
         if outcome.status.has_plan:
             for material in task.materials:
                 for name, value in plan_measures(outcome.tables, dataset, material).items():
