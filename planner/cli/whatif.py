@@ -14,8 +14,11 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from planner.cli.app import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, SetOption, bad_input
+from planner.cli.outputs import preflight, refuse, say_replaced
+from planner.io.targets import Target, TargetError
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -40,23 +43,35 @@ def register(app: typer.Typer) -> None:
     app.command("alternatives")(alternatives)
 
 
-def _workbook(input_path: Optional[Path], sets: Optional[list[str]], large: bool, time_limit: Optional[float],
-              mip_gap: Optional[float]):
-    """The input as tasks carry it, and its validated dataset (bad input: exit 2)."""
+def _workbook(path: Path, sets: Optional[list[str]], large: bool, time_limit: Optional[float],
+              mip_gap: Optional[float], targets: list[Target]):
+    """The input as tasks carry it, its validated dataset (bad input: exit 2), and which files of
+    ours the output ``targets`` replace (checked first: planner.cli.outputs.preflight)."""
     from planner.io.reading import Limits, read_file
     from planner.schema.problems import InputError
     from planner.whatif.tasks import Workbook
 
-    path = input_path or EXAMPLE
+    replaced = preflight(targets, inputs=[path])
     if not path.exists():
         err.print(f"[red]input not found: {path}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         data = read_file(path, Limits.large() if large else Limits())
         workbook = Workbook(data, path.name, tuple(sets or ()), large, time_limit, mip_gap)
-        return path, workbook, workbook.dataset()
+        return path, workbook, workbook.dataset(), replaced
     except InputError as exc:
         bad_input(exc, path.name)
+
+
+def _write_plans(directory: Path, prefix: str, results, datasets) -> list[Path]:
+    """Each point's plan into ``directory``; a file there that is not ours stops it (exit 2)
+    before any is written."""
+    from planner.whatif.workbooks import write_plans
+
+    try:
+        return write_plans(directory, prefix, results, datasets)
+    except TargetError as exc:
+        refuse(exc)
 
 
 def _workers(workers: Optional[int]) -> int:
@@ -82,12 +97,15 @@ def sweep(
     """Solve INPUT at every point of a grid of --vary values: one row per point, a chart."""
     from planner.schema.problems import InputError
     from planner.whatif import sweep as sw
-    from planner.whatif.workbooks import sweep_chart, write_plans, write_table
+    from planner.whatif.workbooks import sweep_chart, write_table
 
     if not vary:
         err.print("[red]sweep needs at least one --vary TARGET=VALUES[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    path = input_path or EXAMPLE
+    out = output or OUTPUT_DIR / f"{path.stem}-sweep.xlsx"
+    path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
+                                               [Target(out, "-o"), Target(plans, "--plans", "folder")])
     try:
         axes = [sw.parse_vary(text) for text in vary]
         points = sw.grid(axes)
@@ -101,13 +119,12 @@ def sweep(
                   + (f"the Dask cluster at {scheduler}" if scheduler else f"{min(n_workers, len(points))} worker(s)"))
     results = sw.run_sweep(workbook, axes, base, n_workers, scheduler, keep_tables=plans is not None)
     frame = sw.table(axes, results)
-    out = output or OUTPUT_DIR / f"{path.stem}-sweep.xlsx"
-    out.parent.mkdir(parents=True, exist_ok=True)
     write_table(out, "Sweep", frame, sweep_chart(frame, [a.name for a in axes]))
     _print_points(frame, [a.name for a in axes])
-    console.print(f"Sweep written to [bold]{out}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    console.print(f"Sweep written to [bold]{escape(str(out))}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    say_replaced(console, replaced, out)
     if plans is not None:
-        written = write_plans(plans, path.stem, results, datasets)
+        written = _write_plans(plans, path.stem, results, datasets)
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
     if not any(r.has_plan for r in results):
         raise typer.Exit(EXIT_INFEASIBLE)
@@ -159,9 +176,12 @@ def frontier(
     from planner.io.charts import ChartBlock
     from planner.schema.problems import InputError
     from planner.whatif import frontier as fr
-    from planner.whatif.workbooks import write_plans, write_table
+    from planner.whatif.workbooks import write_table
 
-    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    path = input_path or EXAMPLE
+    out = output or OUTPUT_DIR / f"{path.stem}-frontier.xlsx"
+    path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
+                                               [Target(out, "-o"), Target(plans, "--plans", "folder")])
     try:
         kind, material = fr.parse_measure(against, base)
     except InputError as exc:
@@ -178,15 +198,14 @@ def frontier(
     name = frame.columns[2]
     chart = ChartBlock(f"Expected cost against {name}", frame[[name, "objective"]], kind="scatter",
                        x_title=name, y_title="expected discounted cost")
-    out = output or OUTPUT_DIR / f"{path.stem}-frontier.xlsx"
-    out.parent.mkdir(parents=True, exist_ok=True)
     write_table(out, "Frontier", frame, [chart])
     _print_points(frame, [name, "knee"])
-    console.print(f"Frontier written to [bold]{out}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    console.print(f"Frontier written to [bold]{escape(str(out))}[/bold] ({time.perf_counter() - tick:.1f} s)")
+    say_replaced(console, replaced, out)
     if plans is not None:
         kept = set(frame["point"])
         chosen = [r for r in results if r.index in kept]
-        written = write_plans(plans, f"{path.stem}-frontier", chosen, [base] * len(chosen))
+        written = _write_plans(plans, f"{path.stem}-frontier", chosen, [base] * len(chosen))
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
 
 
@@ -207,9 +226,11 @@ def alternatives(
     the ones before as possible in builds, contracts and country mix; each written as a plan,
     with a table of how it differs from the optimum."""
     from planner.whatif import alternatives as alt
-    from planner.whatif.workbooks import write_plans, write_table
+    from planner.whatif.workbooks import write_table
 
-    path, workbook, base = _workbook(input_path, sets, large, time_limit, mip_gap)
+    path = input_path or EXAMPLE
+    directory = output or OUTPUT_DIR / f"{path.stem}-alternatives"
+    path, workbook, base, _ = _workbook(path, sets, large, time_limit, mip_gap, [Target(directory, "-o", "folder")])
     tick = time.perf_counter()
     console.print(f"Alternatives for {path.name} within {within:.2%} of the optimum (at most {count})")
     results = alt.run_alternatives(workbook, within, count, scheduler)
@@ -217,9 +238,8 @@ def alternatives(
         err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
         raise typer.Exit(EXIT_INFEASIBLE)
     frame = alt.table(results, base)
-    directory = output or OUTPUT_DIR / f"{path.stem}-alternatives"
     plans = [r for r in results if r.has_plan]
-    written = write_plans(directory, path.stem, plans, [base] * len(plans))
+    written = _write_plans(directory, path.stem, plans, [base] * len(plans))
     write_table(directory / "differences.xlsx", "Differences", frame, [])
     _print_points(frame.rename(columns={"plan": "point"}), ["above_optimum", "modules_changed", "contracts_added",
                                                           "contracts_removed", "country_mix_distance"])

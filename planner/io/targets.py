@@ -1,7 +1,7 @@
 """Where a command may write: the checks every writing command runs before it reads anything.
 
-A command that writes (``solve -o/--explain/--log/--plots``, ``compare -o``, ``template``,
-``generate -o``, ``plots``) hands its inputs and output targets to :func:`check_targets`
+A command that writes (``solve -o/--explain/--log/--plots/--report``, ``compare -o``, ``template``,
+``generate -o``, ``plots``, ``report``, ``sweep``/``frontier -o/--plans``, ``alternatives -o``) hands its inputs and output targets to :func:`check_targets`
 first, so a mistake in a path costs no solve and destroys nothing. A target is refused when
 
 - it is one of the command's inputs (the same file once paths and links are resolved, e.g.
@@ -13,8 +13,8 @@ first, so a mistake in a path costs no solve and destroys nothing. A target is r
 
 What counts as a file of ours (:func:`file_kind`), and so may be replaced:
 
-- a plan, comparison or diagnosis workbook: core properties ``creator`` = ``trust-planner``
-  and ``category`` = ``trust-planner plan`` / ``... comparison`` / ``... diagnosis`` (the
+- a plan, comparison, diagnosis or what-if table workbook: core properties ``creator`` =
+  ``trust-planner`` and ``category`` = ``trust-planner plan`` / ``... comparison`` / ``... table`` (the
   marker :func:`category` writes); workbooks written before the marker existed are
   recognised by ``creator`` and a first sheet ``Summary``;
 - an input workbook of ours (blank template, generated instance) that nothing has saved
@@ -47,8 +47,8 @@ from xml.etree import ElementTree
 #: The marker in a workbook's core properties: ``creator`` and ``category`` = PREFIX + kind.
 CREATOR = "trust-planner"
 CATEGORY_PREFIX = "trust-planner "
-#: Output workbooks that may replace one another.
-OUTPUT_KINDS = ("plan", "comparison", "diagnosis")
+#: Output workbooks that may replace one another ("table": a sweep, frontier or alternatives table).
+OUTPUT_KINDS = ("plan", "comparison", "diagnosis", "table")
 #: The first line trust-planner writes into a HiGHS log file (``solve --log``).
 LOG_HEADER = "# trust-planner: HiGHS log"
 #: The ``Software`` text chunk of chart PNGs we write.
@@ -62,7 +62,8 @@ _SNIFF_BYTES = 4096
 _MAX_PART_BYTES = 1 << 20
 
 Want = Literal["file", "folder"]
-_KIND_WORDS = {"plan": "plan", "comparison": "comparison", "diagnosis": "diagnosis", "input": "blank template "
+_KIND_WORDS = {"plan": "plan", "comparison": "comparison", "diagnosis": "diagnosis", "table": "what-if table",
+               "input": "blank template "
                "or generated input", "output": "plan or comparison", "empty": "empty file", "log": "HiGHS log", "png": "chart",
                "report": "report"}
 

@@ -19,7 +19,7 @@ def write_table(path: Path, sheet: str, frame: pd.DataFrame, charts: list[ChartB
     """``frame`` on ``sheet`` (plus ``extra`` sheets), then a Chart sheet with ``charts``."""
     sheets = {sheet: frame} | (extra or {})
     write_workbook_atomic(path, sheets, decorate=lambda wb, _ws: add_chart_sheet(wb, charts, title="Chart")
-                          if charts else None)
+                          if charts else None, kind="table")
     return path
 
 
@@ -39,15 +39,22 @@ def sweep_chart(frame: pd.DataFrame, axes: list[str]) -> list[ChartBlock]:
 
 
 def write_plans(directory: Path, prefix: str, results: list[PointResult], datasets: list[Dataset]) -> list[Path]:
-    """Each point's full plan, ``DIR/<prefix>-<n>.xlsx`` (points without a plan are skipped)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Each point's full plan, ``DIR/<prefix>-<n>.xlsx`` (points without a plan are skipped).
+
+    Raises planner.io.targets.TargetError, before writing any, if one of those files exists
+    and is not a file of ours (planner.io.targets.file_kind)."""
+    from planner.io.targets import TargetError, file_kind
+
+    chosen = [(directory / f"{_slug(prefix)}-{r.index + 1:03d}.xlsx", r, dataset)
+              for r, dataset in zip(results, datasets) if r.has_plan and r.tables is not None]
+    for path, _, _ in chosen:
+        if path.exists() and file_kind(path) is None:
+            raise TargetError(f"{path} exists and was not written by trust-planner; no plan was written. Choose "
+                              "another folder, or move the file away first.")
     written = []
-    for r, dataset in zip(results, datasets):
-        if not r.has_plan or r.tables is None:
-            continue
+    for path, r, dataset in chosen:
         outcome = r.outcome()
         extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
-        path = directory / f"{_slug(prefix)}-{r.index + 1:03d}.xlsx"
         write_plan(path, outcome, dataset, extra_sheets=extra)
         written.append(path)
     return written
