@@ -159,7 +159,13 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
         m.cvar_excess = pyo.Constraint(d.scenarios, rule=risk.excess_rule)
     m.obj = pyo.Objective(rule=objective.objective_rule, sense=pyo.minimize)
     m.column_unit = column_units(d)
+    m.block_of = SECOND_STAGE_INDEX
     return m
+
+
+#: Second-stage variables: the positions of the scenario and the year in their index (a quick
+#: plan solves them scenario by scenario, year by year: models.highs.quick_plan).
+SECOND_STAGE_INDEX = {"q": (0, 1), "p": (0, 1), "stock": (0, 2), "short": (0, 2), "S": (0, 2)}
 
 
 def column_units(d: ModelData) -> dict:

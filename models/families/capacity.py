@@ -23,9 +23,8 @@ example: the LP bound rises 0.13 %, a third of its gap to the optimum).
 
 from __future__ import annotations
 
-import math
-
 from models.families.expr import linear, row, total, unit_row
+from models.params.domestic import module_floor
 
 SYMBOLS = [
     (r"b_{f,y}", "modules started at facility f in year y (integer, first stage)", "Builds.modules_started"),
@@ -42,9 +41,6 @@ SYMBOLS = [
     (r"N_{i,t}", "least modules producing i in t that a domestic-share target implies", "derived"),
 ]
 
-#: A required module count this close above a whole number rounds down (floating-point noise;
-#: a smaller N only weakens the inequality, so it stays valid).
-ROUNDING_TOL = 1e-6
 
 
 def build_bounds(m, f, y):
@@ -88,18 +84,6 @@ def module_floor_rule(m, i, t):
     facilities = m.ix.producers_of[(i, t)]
     builds = [m.b[f, y] for f in facilities for y in dd.producing[(f, t)]]
     return unit_row(m, builds, ">=", module_floor(m.data, i, t) - sum(dd.existing[f] for f in facilities))
-
-
-def module_floor(d, i, t) -> int:
-    """:math:`N_{i,t}` (0 without a target or a producer)."""
-    dd = d.domestic
-    caps = [dd.module_capacity[f] for f in dd.material if dd.material[f] == i and (f, t) in dd.producing
-            and dd.module_capacity[f] > 0]
-    need = max((share * d.demand.get((i, t), 0.0) for (mi, y, _s), share
-                in d.policy.get("min_domestic_share").items() if mi == i and y == t), default=0.0)
-    if not caps or need <= 0:
-        return 0
-    return max(0, math.ceil(need / max(caps) - ROUNDING_TOL))
 
 
 def consumption(m, s, t, material):

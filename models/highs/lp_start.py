@@ -6,12 +6,16 @@ start, and within 300 s it found no plan at all (benchmarks/RESULTS.md). The LP
 relaxation alone is much cheaper (no probing, no cuts), and most of its integer columns
 come out integral (national: 3,361 of 3,640). So, before the MIP:
 
+0. find a quick plan (:mod:`models.highs.quick_plan`; it may use the whole time limit): a
+   feasible plan in seconds, kept if nothing better turns up, so a time limit too short for
+   the LP still ends with a plan;
 1. solve the LP relaxation (every column continuous) with at most :data:`LP_SHARE` of
    the time limit; its optimum :math:`z_{LP}` is a valid lower bound of the MIP;
 2. fix each integer column whose LP value is integral at that value and solve the
    restricted MIP that is left (a few hundred integer columns) with at most
    :data:`RESTRICTED_SHARE` of the remaining time, at the user's mip_gap;
-3. offer its plan to HiGHS as the start of the full MIP, which gets the rest of the time.
+3. offer its plan (or the quick plan, if cheaper) to HiGHS as the start of the full MIP,
+   which gets the rest of the time.
 
 A plan within mip_gap of :math:`z_{LP}` is proven good enough and the full MIP is not
 run. HiGHS' own use of a stored LP solution as a start (it completes it with a sub-MIP
@@ -30,7 +34,8 @@ from typing import Any
 import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
 
-from models.highs import handoff
+from models.highs import handoff, quick_plan
+from models.highs.monitor import grace_seconds
 from models.outcome import relative_gap
 from models.highs.session import HighsSession, RunResult
 
@@ -75,6 +80,11 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None; a
     ``monitor`` (models.highs.monitor.SolveMonitor) reports the LP bound during the restricted MIP."""
     seconds: dict[str, float] = {}
+    # the quick plan may be the only plan there is: it may use the whole limit (and the grace
+    # the watchdog gives HiGHS), the LP then gets what is left
+    quick = quick_plan.find(session, None if deadline is None else
+                            deadline + grace_seconds(float(config.get("time_limit") or 0.0)))
+    seconds["quick_plan"] = quick.seconds
     tick = time.perf_counter()
     session.relax_integrality(True)
     try:
@@ -83,10 +93,11 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     finally:
         session.relax_integrality(False)
     seconds["lp"] = time.perf_counter() - tick
-    if x is None:  # not solved in time, or infeasible (then so is the MIP: no need to run it)
+    if x is None:  # not solved in time (the quick plan, if any, is the plan), or infeasible (then so is the MIP)
         session.highs.clearSolver()
-        return LpStart(None, None, None, 0, 0, seconds,
-                       infeasible=lp.termination == TerminationCondition.provenInfeasible)
+        infeasible = lp.termination == TerminationCondition.provenInfeasible
+        return LpStart(None, None if infeasible else quick.values, None if infeasible else quick.objective, 0, 0,
+                       seconds, infeasible=infeasible)
     lower, upper, integrality = handoff.column_bounds(session.columns)
     integer = np.flatnonzero(integrality > 0).astype(np.int32)
     values = x[integer]
@@ -108,8 +119,10 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     if monitor is not None:
         monitor.run_bound_valid = True
     session.highs.clearSolver()
-    return LpStart(lp.bound, plan, restricted.objective if plan is not None else None,
-                   int(len(fix)), int(len(integer) - len(fix)), seconds)
+    objective = restricted.objective if plan is not None else None
+    if quick.values is not None and (objective is None or quick.objective < objective):
+        plan, objective = quick.values, quick.objective
+    return LpStart(lp.bound, plan, objective, int(len(fix)), int(len(integer) - len(fix)), seconds)
 
 
 def proven(start: LpStart, rel_gap: float | None) -> bool:
@@ -139,7 +152,7 @@ def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: floa
         pick = max if session.minimize else min
         bound = start.lp_bound if bound is None else pick(bound, start.lp_bound)
     has_solution, objective = run.has_solution, run.objective
-    if not has_solution and start.values is not None:
+    if start.values is not None and (not has_solution or start.objective < objective):
         session.use_solution(start.values)
         has_solution, objective = True, start.objective
     termination = run.termination

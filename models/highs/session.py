@@ -136,6 +136,26 @@ class HighsSession:
         """HiGHS row index of a Pyomo constraint."""
         return self._row_of[con]
 
+    def columns_of(self, var) -> np.ndarray:
+        """HiGHS column of each member of an indexed Pyomo variable, in its iteration order."""
+        col_of = self._col_of
+        return np.fromiter((col_of[id(v)] for v in var.values()), dtype=np.int64, count=len(var))
+
+    def row_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The constraint matrix row-wise (CSR start, column index, value) in HiGHS' units."""
+        if not self._row_cache and len(self._rows) == self._matrix[0].shape[0] - 1:
+            return self._matrix  # as handed over: no row changed since
+        lp = self._h.getLp()
+        a = lp.a_matrix_
+        start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
+        if a.format_ == highspy.MatrixFormat.kRowwise:
+            return start, index, value
+        cols = np.repeat(np.arange(lp.num_col_), np.diff(start))
+        order = np.argsort(index, kind="stable")
+        row_start = np.zeros(lp.num_row_ + 1, dtype=np.int64)
+        np.cumsum(np.bincount(index, minlength=lp.num_row_), out=row_start[1:])
+        return row_start, cols[order], value[order]
+
     @property
     def columns(self) -> list:
         """Pyomo variable of each HiGHS column, in column order."""

@@ -8,6 +8,7 @@ factors follow docs/decisions.md.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -146,3 +147,22 @@ def _financing(d: DomesticData, fin, discount: float) -> None:
                if y >= available[k] and (d.green[f] or not green_only[k]) and d.limit[k] > 0]
     used = {k for k, _f, _y in d.draws}
     d.use_bin = [k for k in d.sources if k in used and (d.fee[k] > 0 or d.min_draw[k] > 0)]
+
+
+#: A required module count this close above a whole number rounds down (floating-point noise;
+#: a smaller count only weakens the module floor, so it stays valid).
+ROUNDING_TOL = 1e-6
+
+
+def module_floor(d, i: str, t: int) -> int:
+    """Whole modules producing ``i`` in ``t`` that its domestic-share targets need (``d`` a
+    ModelData; models.families.capacity.module_floor_rule): ceil(max_s share x demand / the largest
+    module of a facility that can make i in t); 0 without a target or a producer."""
+    dd = d.domestic
+    caps = [dd.module_capacity[f] for f in dd.material if dd.material[f] == i and (f, t) in dd.producing
+            and dd.module_capacity[f] > 0]
+    need = max((share * d.demand.get((i, t), 0.0) for (mi, y, _s), share
+                in d.policy.get("min_domestic_share").items() if mi == i and y == t), default=0.0)
+    if not caps or need <= 0:
+        return 0
+    return max(0, math.ceil(need / max(caps) - ROUNDING_TOL))

@@ -85,4 +85,5 @@ def test_capb_at_3_seconds_through_the_cli(tmp_path):
     assert summary["proven_optimal"] is False
     assert summary["status"] == "time limit reached: best plan found, not proven optimal"
     assert summary["objective"] >= published_optimum("capb", 5000) * (1 - 1e-9)
-    assert summary["gap"] is not None and summary["gap"] > 0
+    # the gap when a bound is known by then; the quick plan (models.highs.quick_plan) alone has none
+    assert summary["gap"] is None or summary["gap"] > 0

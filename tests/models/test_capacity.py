@@ -91,7 +91,7 @@ def test_module_floor_keeps_the_optimum_and_tightens_the_lp_bound():
 
 def test_module_floor_counts_existing_modules_and_rounds_by_the_largest_module():
     from models.build import build_model
-    from models.families.capacity import module_floor
+    from models.params.domestic import module_floor
     from models.params.data import build_data
 
     # 50 t needed: with one existing 30 t module, one more (n >= 2 of which 1 exists)

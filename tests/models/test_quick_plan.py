@@ -1,0 +1,77 @@
+"""models.highs.quick_plan: a feasible plan in seconds, before the LP start (the any-size plan)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from planner.instances.generate import generate_dataset
+
+from models.build import build_model
+from models.highs import quick_plan
+from models.highs.session import HighsSession
+from models.outcome import SolveOptions, Status
+from models.params.data import build_data
+from models.solve import solve_dataset
+
+
+def _violations(model, tol=1e-6) -> list[str]:
+    """Every active row and bound of ``model`` checked with Pyomo's own evaluation (a second method)."""
+    out = []
+    for con in model.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        lo, up = con.lower, con.upper
+        if lo is not None and body < pyo.value(lo) - tol * max(1.0, abs(pyo.value(lo))):
+            out.append(con.name)
+        if up is not None and body > pyo.value(up) + tol * max(1.0, abs(pyo.value(up))):
+            out.append(con.name)
+    for v in model.component_data_objects(pyo.Var):
+        if v.value is None or (v.lb is not None and v.value < v.lb - tol) or (v.ub is not None and v.value > v.ub + tol):
+            out.append(v.name)
+        elif v.is_integer() and abs(v.value - round(v.value)) > 1e-9:
+            out.append(v.name)
+    return out
+
+
+def test_quick_plan_of_a_generated_instance_is_a_plan_and_costs_at_least_the_lp_bound():
+    model = build_model(build_data(generate_dataset("small", 0)))
+    session = HighsSession(model)
+    quick = quick_plan.find(session)
+    assert quick.values is not None, quick.reason
+    session.use_solution(quick.values)
+    session.load_values()
+    assert _violations(model) == []
+    assert pyo.value(model.obj.expr) == pytest.approx(quick.objective, rel=1e-9)
+    session.relax_integrality(True)
+    lp_bound = session.run({}).objective
+    assert quick.objective >= lp_bound
+
+
+def test_quick_plan_contracts_the_min_orders_when_leaving_them_out_leaves_no_plan():
+    # The only green supply of M needs a min order of 50 a year while demand is 10 and no
+    # shortage is allowed: without the min-order contract the green share (0.5) is out of reach;
+    # with it the forced 50 t go to stock, which is allowed, so the second attempt (every min
+    # order contracted) is a plan.
+    from model_builders import country, dataset, demand, offer, supplier
+
+    ds = dataset({"years": 2}, Countries=[country("IN"), country("X")],
+                 Suppliers=[supplier("G", "X", green_certified=True), supplier("B", "X")],
+                 Offers=[offer("G", "M", 5, min_order=50), offer("B", "M", 1)],
+                 Demand=[demand("M", 2025, 10), demand("M", 2026, 10)],
+                 Policies=[{"material": "M", "min_green_share": 0.5, "max_shortage_share": 0.0}])
+    model = build_model(build_data(ds))
+    session = HighsSession(model)
+    quick = quick_plan.find(session)
+    assert quick.values is not None, quick.reason
+    session.use_solution(quick.values)
+    session.load_values()
+    assert _violations(model) == []
+    assert model.z[0].value == 1  # the min-order offer is contracted
+
+
+def test_a_time_limit_too_short_for_the_lp_start_still_ends_with_a_plan():
+    # No time for the LP relaxation or the MIP: the quick plan is the plan, not proven optimal.
+    out = solve_dataset(generate_dataset("small", 0), SolveOptions(time_limit_s=0.0, lp_start=True, marginals=False))
+    assert out.status is Status.TIME_LIMIT
+    assert out.objective is not None and out.tables["Sourcing"].quantity.sum() > 0
+    assert out.timings["start_quick_plan"] > 0
