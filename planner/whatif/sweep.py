@@ -96,10 +96,7 @@ def concerned_materials(axes: list[Axis], base: Dataset) -> tuple[str, ...]:
         sheet = axis.target.sheet
         if where.get("material") not in (None, "*"):
             found.append(str(where["material"]))
-        elif sheet == "Offers" and "supplier" in where:
-            offers = base["Offers"]
-            found += list(offers.loc[offers["supplier"] == where["supplier"], "material"])
-        elif sheet == "Suppliers" and "supplier" in where:
+        elif sheet in ("Offers", "Suppliers") and "supplier" in where:
             offers = base["Offers"]
             found += list(offers.loc[offers["supplier"] == where["supplier"], "material"])
         elif sheet == "Facilities" and "facility" in where:
