@@ -200,7 +200,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
                 before = session.highs.getRunTime()
                 with clock.stage("marginals"):
                     try:
-                        outcome.marginals = marginals.marginal_values(session, dataset, config, {})
+                        outcome.marginals = marginals.marginal_values(session, config, {})
                     except Exception as exc:  # noqa: BLE001 - reported, as the CLI does
                         out["marginals_error"] = f"{type(exc).__name__}: {exc}"
                 out["marginals_highs"] = session.highs.getRunTime() - before

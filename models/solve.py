@@ -79,12 +79,12 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
     timings["solve"] = time.perf_counter() - tick
 
-    outcome = finish(run, session, dataset, options, config, solver_options, info, timings)
+    outcome = finish(run, session, options, config, solver_options, info, timings)
     outcome.start = start_rows
     return outcome
 
 
-def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: SolveOptions, config: dict[str, Any],
+def finish(run: RunResult, session: HighsSession, options: SolveOptions, config: dict[str, Any],
            solver_options: dict[str, Any], info: dict[str, Any], timings: dict[str, float],
            policies_only: bool = False) -> SolveOutcome:
     """The outcome of a finished run on ``session``: the plan extracted (idle binaries
@@ -110,7 +110,7 @@ def finish(run: RunResult, session: HighsSession, dataset: Dataset, options: Sol
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
     if options.marginals:
-        _add_marginals(outcome, session, dataset, config, solver_options, policies_only)
+        _add_marginals(outcome, session, config, solver_options, policies_only)
     return outcome
 
 
@@ -199,14 +199,14 @@ def run_from_plan(session: HighsSession, decisions: Decisions, config: dict[str,
     return warm_start.keep_better(run, start, session, config.get("rel_gap")), start
 
 
-def _add_marginals(outcome: SolveOutcome, session: HighsSession, dataset: Dataset, config: dict[str, Any],
+def _add_marginals(outcome: SolveOutcome, session: HighsSession, config: dict[str, Any],
                    solver_options: dict[str, Any], policies_only: bool = False) -> None:
     """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.analysis.marginals).
     Runs after extraction (it changes the session and the variable values); a failure leaves
     the plan without the sheet and says why in the message."""
     tick = time.perf_counter()
     try:
-        outcome.marginals = marginals.marginal_values(session, dataset, config, solver_options, policies_only)
+        outcome.marginals = marginals.marginal_values(session, config, solver_options, policies_only)
     except Exception as exc:  # the plan stands without its marginal values
         outcome.message += f"; marginal values not computed ({type(exc).__name__}: {exc})"
     outcome.timings["marginals"] = time.perf_counter() - tick

@@ -165,7 +165,7 @@ class Alternatives:
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()
-        return finish(run, session, self.dataset, self.options, config, {}, info, timings)
+        return finish(run, session, self.options, config, {}, info, timings)
 
     def _overlap_terms(self) -> list[tuple[float, Any]]:
         """The current plan's overlap part of the MGA objective, as (coefficient, variable) pairs."""

@@ -150,7 +150,7 @@ class MeasureModel:
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()
-        outcome = finish(run, session, self.dataset, self.options, config, {}, info, timings)
+        outcome = finish(run, session, self.options, config, {}, info, timings)
         self.measure = self.value() if outcome.status.has_plan else None
         return outcome
 

@@ -23,12 +23,6 @@ import functools
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
-
-from planner.schema.dataset import Dataset
-
-from models.params.policies import WILDCARD
-from models.params.tables import blank, col
 
 #: Model constraint component -> (Policies column, what the target is a share of).
 POLICY_FAMILIES: dict[str, tuple[str, str]] = {
@@ -95,56 +89,6 @@ class Group:
         return " ".join(parts)
 
 
-# ---- where a value was written ---------------------------------------------------------------
-
-def _excel_row(value: Any) -> int | None:
-    return None if blank(value) or int(value) <= 0 else int(value)
-
-
-def policy_origins(policies) -> dict[str, dict[tuple, int | None]]:
-    """column -> {(material or *, year or None, scenario or None): excel_row of the row giving it}."""
-    out: dict[str, dict[tuple, int | None]] = defaultdict(dict)
-    if policies is None or len(policies) == 0:
-        return out
-    mats, yrs, scs = col(policies, "material"), col(policies, "year"), col(policies, "scenario")
-    rows = col(policies, "excel_row") if "excel_row" in policies.columns else [0] * len(mats)
-    for c in POLICY_FAMILIES.values():
-        column = c[0]
-        if column not in policies.columns:
-            continue
-        for m, y, s, v, r in zip(mats, yrs, scs, col(policies, column), rows):
-            if not blank(v):
-                key = (str(m), None if blank(y) else int(y), None if blank(s) else str(s))
-                out[column].setdefault(key, _excel_row(r))
-    return out
-
-
-def origin(origins, column: str, material: str, year: int | None, scenario: str | None) -> int | None:
-    """Excel row of the most specific Policies row giving ``column`` (data_policies' precedence)."""
-    by_key = origins.get(column, {})
-    best, rank = None, -1
-    years = (year, None) if year is not None else (None,)
-    scenarios = (scenario, None) if scenario is not None else (None,)
-    for m in (material, WILDCARD):
-        for y in years:
-            for s in scenarios:
-                key = (m, y, s)
-                r = (m != WILDCARD) + (y is not None) + (s is not None)
-                if key in by_key and r > rank:
-                    best, rank = by_key[key], r
-    if column == "min_suppliers" and best is None:  # horizon-wide: any row naming the material
-        for key, row in by_key.items():
-            if key[0] in (material, WILDCARD):
-                return row
-    return best
-
-
-def _row_of(table, key: str) -> dict:
-    if table is None or len(table) == 0 or "excel_row" not in table.columns:
-        return {}
-    return {k: _excel_row(r) for k, r in zip(col(table, key), col(table, "excel_row"))}
-
-
 # ---- the groups ------------------------------------------------------------------------------
 
 def _scale(m) -> dict[tuple[str, int], float]:
@@ -158,10 +102,9 @@ def _scale(m) -> dict[tuple[str, int], float]:
     return {(i, y): max(1.0, d.demand.get((i, y), 0.0) + use[i]) for i in d.materials for y in d.years}
 
 
-def policy_groups(m, dataset: Dataset) -> list[Group]:
+def policy_groups(m) -> list[Group]:
     """One group per resolved policy target that has constraints in the model."""
     d = m.data
-    origins = policy_origins(dataset["Policies"])
     scale = _scale(m)
     groups: dict[tuple, Group] = {}
     for name, (column, basis) in POLICY_FAMILIES.items():
@@ -173,14 +116,15 @@ def policy_groups(m, dataset: Dataset) -> list[Group]:
                 i, y, s = index, None, None
                 value = float(d.policy.min_suppliers[i])
                 unit = 1.0
+                row = d.policy.row(column, i)
             else:
                 s, i, y = index[:3]
                 value = float(d.policy.get(column)[(i, y, s)])
                 unit = d.demand.get((i, y), 0.0) if basis == "demand" else scale[(i, y)]
+                row = d.policy.row(column, (i, y, s))
             key = (column, i, y, s)
             if key not in groups:
-                groups[key] = Group("policy", column, "", i, y, s, origin(origins, column, i, y, s), value,
-                                    scale=max(unit, 1e-9))
+                groups[key] = Group("policy", column, "", i, y, s, row, value, scale=max(unit, 1e-9))
             groups[key].rows.append(con)
     return list(groups.values())
 
@@ -204,16 +148,11 @@ def _link(m, key):
     return None
 
 
-def limit_groups(m, dataset: Dataset, module_capacity: bool = False) -> list[Group]:
+def limit_groups(m, module_capacity: bool = False) -> list[Group]:
     """Capacities (offer, supplier), financing limits and max_modules (and, for pricing only,
     module capacity per facility, scenario and year)."""
-    d, sd, dd = m.data, m.data.supply, m.data.domestic
-    offers = dataset["Offers"]
-    own_cap = col(offers, "capacity")
-    offer_row = [_excel_row(r) for r in col(offers, "excel_row")] if "excel_row" in offers.columns else []
-    sup_row = _row_of(dataset["Suppliers"], "supplier")
-    fac_row = _row_of(dataset["Facilities"], "facility")
-    fin_row = _row_of(dataset["Financing"], "source")
+    sd, dd = m.data.supply, m.data.domestic
+    sup_row, fac_row, fin_row = sd.sup_row, dd.facility_row, dd.source_row
     groups: dict[tuple, Group] = {}
     materials: dict[int, set[str]] = defaultdict(set)
 
@@ -227,9 +166,10 @@ def limit_groups(m, dataset: Dataset, module_capacity: bool = False) -> list[Gro
             continue
         s, y, o = key
         u, i = sd.supplier[o], sd.material[o]
-        if not blank(own_cap[o]):
+        own = sd.capacity[o]
+        if own is not None:
             g = group((OFFER_CAPACITY, o, s, y), "capacity", OFFER_CAPACITY, f"{u}/{i}", i, y, s,
-                      offer_row[o] if offer_row else None, float(own_cap[o]), scale=float(own_cap[o]))
+                      sd.offer_row[o], own, scale=own)
         else:
             g = group((SUPPLIER_CAPACITY, u, s, y), "capacity", SUPPLIER_CAPACITY, u, "", y, s, sup_row.get(u),
                       float(sd.sup_capacity[u]), scale=float(sd.sup_capacity[u]))

@@ -30,8 +30,6 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.schema.dataset import Dataset
-
 from models.analysis import groups as G
 from models.memory import paused_gc
 from models.highs.session import HighsSession
@@ -45,7 +43,7 @@ TOL = 1e-7
 
 
 @paused_gc()  # as in building: the collector would rescan the model's objects over and over
-def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, Any] | None = None,
+def marginal_values(session: HighsSession, config: dict[str, Any] | None = None,
                     solver_options: dict[str, Any] | None = None, policies_only: bool = False) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
     the LP and price every binding group (``policies_only``: the policy targets only, as a sweep
@@ -61,8 +59,8 @@ def marginal_values(session: HighsSession, dataset: Dataset, config: dict[str, A
     duals = Duals(session)
     supply_of = functools.cache(functools.partial(G.supply, m))  # many groups share a total
     rows = []
-    limits = [] if policies_only else G.limit_groups(m, dataset, module_capacity=True)
-    for g in G.policy_groups(m, dataset) + limits:
+    limits = [] if policies_only else G.limit_groups(m, module_capacity=True)
+    for g in G.policy_groups(m) + limits:
         if g.kind == "max_modules":
             continue
         row = _price(duals, m, g, supply_of)

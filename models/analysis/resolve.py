@@ -165,7 +165,7 @@ class Resolver:
             self._start = session.primal()  # the next change starts from this plan
         integers = [v for v in session.columns if v.is_integer() and not v.fixed]
         try:
-            return finish(run, session, self.dataset, self.options, self.config, self.solver_options, info, timings,
+            return finish(run, session, self.options, self.config, self.solver_options, info, timings,
                           policies_only=self.policies_only)
         finally:
             if self.options.marginals:  # the marginal values' LP fixed the integer decisions: free them

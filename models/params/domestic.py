@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from planner.schema.dataset import Dataset
 
-from models.params.tables import blank, col, num
+from models.params.tables import blank, col, excel_rows, num
 
 
 @dataclass
@@ -55,6 +55,9 @@ class DomesticData:
     draws: list[tuple[str, str, int]] = field(default_factory=list)
     #: sources needing a use binary (arrangement fee or minimum draw)
     use_bin: list[str] = field(default_factory=list)
+    #: Excel rows the facilities and sources were read from (None: not from a sheet), for messages
+    facility_row: dict[str, int | None] = field(default_factory=dict)
+    source_row: dict[str, int | None] = field(default_factory=dict)
 
 
 def lifetime_share(last_year: int, start: int, build_years: int, lifetime: int) -> float:
@@ -98,6 +101,7 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
         lifetime[f] = max(1, int(num(lt, 25)))
         earliest[f] = first if blank(ey) else int(ey)
 
+    d.facility_row = dict(zip(col(fac, "facility"), excel_rows(fac)))
     for f, least in zip(col(fac, "facility"), col(fac, "min_modules")):
         if int(num(least)) > d.existing[f]:
             d.min_modules[f] = int(num(least))
@@ -132,6 +136,7 @@ def _financing(d: DomesticData, fin, discount: float) -> None:
     if fin is None or len(fin) == 0:
         return
     d.has_financing = True
+    d.source_row = dict(zip(col(fin, "source"), excel_rows(fin)))
     available: dict[str, int] = {}
     green_only: dict[str, bool] = {}
     for k, kind, lim, rate, tenor, fee, mind, go, af in zip(

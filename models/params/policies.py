@@ -1,85 +1,75 @@
-"""Resolve the Policies sheet into one value per (column, material, year, scenario).
+"""Resolve the Policies sheet into one value per (column, material, year, scenario), and the
+Excel row each value came from.
 
-Precedence (SPEC §1 Policies, docs/decisions.md "Policy precedence"): among the rows
-that match a (material, year, scenario) and give a value for a column, the row that
-names the most of material / year / scenario wins; ``*`` and blanks name nothing.
-Equally specific matching rows that disagree are an input error (ValueError).
+Precedence (:mod:`planner.schema.precedence`, the rule validation reads the sheet by too): among
+the rows that match a (material, year, scenario) and give a value for a column, the row that
+names the most of material / year / scenario wins; ``*`` and blanks name nothing. Equally
+specific matching rows that disagree are an input error (ValueError); validation reports them
+per cell before a model is built.
 
-``min_suppliers`` is horizon-wide: resolved per material only (a row naming the
-material beats a ``*`` row; the row's year and scenario are ignored).
+``min_suppliers`` is horizon-wide: resolved per material only (a row naming the material
+beats a ``*`` row; the row's year and scenario are ignored).
+
+The Excel rows are kept so that what is reported about a value after the solve (marginal
+values, the infeasibility diagnosis) names the row that gave it without reading the Dataset
+again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Any
 
 from planner.schema.manifest import policy_columns
+from planner.schema.precedence import HORIZON_WIDE, Scope, policy_scope, winners
 
-from models.params.tables import blank, col
+from models.params.tables import blank, col, excel_rows
 
-WILDCARD = "*"
-#: Columns that bound a share of total supply (homogeneous in supply).
-RATIO_COLUMNS = ("max_country_share", "max_supplier_share", "max_avg_risk", "min_green_share",
-                 "max_carbon_intensity", "max_non_allied_share")
-
-Key = tuple[str, int | None, str | None]
+Point = tuple[str, int, str]  # (material, year, scenario)
 
 
 @dataclass
 class PolicyData:
     #: column -> {(material, year, scenario): value}; only resolved, non-blank values.
-    values: dict[str, dict[tuple[str, int, str], float]] = field(default_factory=dict)
+    values: dict[str, dict[Point, float]] = field(default_factory=dict)
     #: material -> least number of contracted offers.
     min_suppliers: dict[str, int] = field(default_factory=dict)
+    #: column -> {key of the value (material for min_suppliers): Excel row of the Policies row
+    #: that gave it; None for rows not read from a sheet}
+    rows: dict[str, dict[Any, int | None]] = field(default_factory=dict)
 
-    def get(self, column: str) -> dict[tuple[str, int, str], float]:
+    def get(self, column: str) -> dict[Point, float]:
         return self.values.get(column, {})
+
+    def row(self, column: str, key) -> int | None:
+        """Excel row of the Policies row that gave ``column`` at ``key`` ((material, year, scenario),
+        or the material for min_suppliers)."""
+        return self.rows.get(column, {}).get(key)
 
     def materials_with(self, columns) -> set[str]:
         return {k[0] for c in columns for k in self.get(c)}
 
 
-def _rows_by_key(policies) -> dict[str, dict[Key, float]]:
-    """column -> {(material or *, year or None, scenario or None): value}; same-key conflicts raise."""
-    mats = col(policies, "material")
-    yrs = [None if blank(y) else int(y) for y in col(policies, "year")]
-    scs = [None if blank(s) else str(s) for s in col(policies, "scenario")]
-    rows = col(policies, "excel_row") if "excel_row" in policies.columns else [0] * len(mats)
-    out: dict[str, dict[Key, float]] = {}
+def _rows_by_scope(policies) -> dict[str, dict[Scope, tuple[float, int | None]]]:
+    """column -> {scope: (value, Excel row of the first row giving it)}; same-scope conflicts raise."""
+    mats, yrs, scs = col(policies, "material"), col(policies, "year"), col(policies, "scenario")
+    rows = excel_rows(policies)
+    out: dict[str, dict[Scope, tuple[float, int | None]]] = {}
     for c in policy_columns():
-        by_key: dict[Key, float] = {}
-        origin: dict[Key, int] = {}
+        by_scope: dict[Scope, tuple[float, int | None]] = {}
         for m, y, s, v, r in zip(mats, yrs, scs, col(policies, c), rows):
             if blank(v):
                 continue
-            key = (str(m), y, s)
-            if key in by_key and by_key[key] != float(v):
-                raise ValueError(f"Policies: rows {origin[key]} and {r} give different {c} "
-                                 f"({by_key[key]} vs {float(v)}) for material {m!r}, year {y}, scenario {s}")
-            by_key[key] = float(v)
-            origin[key] = r
-        if by_key:
-            out[c] = by_key
+            scope = policy_scope(c, m, y, s)
+            if scope in by_scope and by_scope[scope][0] != float(v):
+                raise ValueError(f"Policies: rows {by_scope[scope][1]} and {r} give different {c} "
+                                 f"({by_scope[scope][0]} vs {float(v)}) for material {m!r}, year {scope[1]}, "
+                                 f"scenario {scope[2]}")
+            by_scope.setdefault(scope, (float(v), r))
+        if by_scope:
+            out[c] = by_scope
     return out
-
-
-def _pick(by_key: dict[Key, float], candidates: list[Key], column: str, what: str) -> float | None:
-    """The value of the most specific candidate key present; equal-specificity conflicts raise."""
-    best: float | None = None
-    best_rank = -1
-    best_key: Key | None = None
-    for key in candidates:
-        if key not in by_key:
-            continue
-        rank = (key[0] != WILDCARD) + (key[1] is not None) + (key[2] is not None)
-        value = by_key[key]
-        if rank > best_rank:
-            best, best_rank, best_key = value, rank, key
-        elif rank == best_rank and value != best:
-            raise ValueError(f"Policies: equally specific rows {best_key} and {key} give different "
-                             f"{column} ({best} vs {value}) for {what}")
-    return best
 
 
 def resolve(policies, materials: list[str], years: list[int], scenarios: list[str]) -> PolicyData:
@@ -87,35 +77,35 @@ def resolve(policies, materials: list[str], years: list[int], scenarios: list[st
     data = PolicyData()
     if policies is None or len(policies) == 0:
         return data
-    by_col = _rows_by_key(policies)
-    for c, by_key in by_col.items():
+    for c, by_scope in _rows_by_scope(policies).items():
+        named = {scope[0] for scope in by_scope}
+        applies = materials if None in named else [m for m in materials if m in named]
+        if c in HORIZON_WIDE:
+            points = [(m, None, None) for m in applies]
+        else:
+            points = list(product(applies, years, scenarios))
+        resolved, origin = {}, {}
+        for point in points:
+            top = winners(by_scope, point)
+            if not top:
+                continue
+            value, row = by_scope[top[0]]
+            for other in top[1:]:
+                if by_scope[other][0] != value:
+                    raise ValueError(f"Policies: equally specific rows {_shown(top[0])} and {_shown(other)} give "
+                                     f"different {c} ({value} vs {by_scope[other][0]}) for material {point[0]!r}"
+                                     + ("" if c in HORIZON_WIDE else f", year {point[1]}, scenario {point[2]!r}"))
+            resolved[point] = value
+            origin[point] = row
         if c == "min_suppliers":
-            data.min_suppliers = _min_suppliers(by_key, materials)
-            continue
-        named_mats = {k[0] for k in by_key}
-        applies = materials if WILDCARD in named_mats else [m for m in materials if m in named_mats]
-        resolved = {}
-        for m, y, s in product(applies, years, scenarios):
-            cands = [(mm, yy, ss) for mm in (m, WILDCARD) for yy in (y, None) for ss in (s, None)]
-            v = _pick(by_key, cands, c, f"material {m!r}, year {y}, scenario {s!r}")
-            if v is not None:
-                resolved[(m, y, s)] = v
-        data.values[c] = resolved
+            data.min_suppliers = {m: int(round(v)) for (m, _y, _s), v in resolved.items() if int(round(v)) > 0}
+            data.rows[c] = {m: origin[(m, None, None)] for m in data.min_suppliers}
+        else:
+            data.values[c] = resolved
+            data.rows[c] = origin
     return data
 
 
-def _min_suppliers(by_key: dict[Key, float], materials: list[str]) -> dict[str, int]:
-    """Per material: rows naming it beat ``*`` rows; their year/scenario are ignored."""
-    out = {}
-    for m in materials:
-        for name in (m, WILDCARD):
-            vals = {v for k, v in by_key.items() if k[0] == name}
-            if len(vals) > 1:
-                raise ValueError(f"Policies: rows for material {name!r} give different min_suppliers "
-                                 f"{sorted(vals)} (min_suppliers is horizon-wide)")
-            if vals:
-                value = int(round(vals.pop()))
-                if value > 0:
-                    out[m] = value
-                break
-    return out
+def _shown(scope: Scope) -> tuple:
+    """A scope as the sheet writes it (``*`` for every material)."""
+    return ("*" if scope[0] is None else scope[0],) + tuple(scope[1:])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from planner.schema.dataset import Dataset
 
-from models.params.tables import blank, col, num, opt
+from models.params.tables import blank, col, excel_rows, num, opt
 
 Buy = tuple[str, int, int]  # (scenario, year, offer)
 
@@ -44,6 +44,11 @@ class SupplyData:
     sup_capacity: dict[str, float | None] = field(default_factory=dict)
     sup_qual_cost: dict[str, float] = field(default_factory=dict)
     sup_country: dict[str, str] = field(default_factory=dict)
+    #: Offers.capacity as written (None: blank, the supplier's capacity applies), by offer
+    capacity: dict[int, float | None] = field(default_factory=dict)
+    #: Excel rows the offers and suppliers were read from (None: not from a sheet), for messages
+    offer_row: dict[int, int | None] = field(default_factory=dict)
+    sup_row: dict[str, int | None] = field(default_factory=dict)
     # disruption factors, only where != 1, keyed (scenario, year, offer)
     cap_factor: dict[Buy, float] = field(default_factory=dict)
     price_factor: dict[Buy, float] = field(default_factory=dict)
@@ -77,12 +82,14 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
     d.sup_country = dict(zip(s_ids, col(sup, "country")))
     d.sup_capacity = dict(zip(s_ids, (opt(v) for v in col(sup, "capacity"))))
     d.sup_qual_cost = dict(zip(s_ids, (num(v) for v in col(sup, "qualification_cost"))))
+    d.sup_row = dict(zip(s_ids, excel_rows(sup)))
     s_risk = dict(zip(s_ids, (num(v) for v in col(sup, "risk"))))
     s_green = dict(zip(s_ids, col(sup, "green_certified")))
 
     off = dataset["Offers"]
     first = years[0]
     offer_cap: dict[int, float | None] = {}
+    rows = excel_rows(off)
     for o, (u, m, uc, cap, fr, ci, mo, cc, af, must) in enumerate(zip(
             col(off, "supplier"), col(off, "material"), col(off, "unit_cost"), col(off, "capacity"),
             col(off, "freight_cost"), col(off, "carbon_intensity"), col(off, "min_order"),
@@ -106,6 +113,7 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
         d.non_allied[o] = c != home and not bool(c_allied.get(c, False))
         # effective base capacity: the offer's, else the supplier's, else unlimited
         cap_o = opt(cap)
+        d.capacity[o], d.offer_row[o] = cap_o, rows[o]
         offer_cap[o] = cap_o if cap_o is not None else d.sup_capacity.get(u)
 
     _disruptions(d, dataset["Disruptions"], years, set(scenarios))

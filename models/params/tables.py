@@ -23,3 +23,9 @@ def num(value: Any, default: float = 0.0) -> float:
 def opt(value: Any) -> float | None:
     """A number, None when blank (e.g. a capacity with no limit)."""
     return None if blank(value) else float(value)
+
+
+def excel_rows(table) -> list[int | None]:
+    """The Excel row of each record of a Dataset table; None where it was not read from a sheet
+    (0: synthesised, e.g. by from_records or an added override row)."""
+    return [None if blank(r) or int(r) <= 0 else int(r) for r in col(table, "excel_row")]

@@ -1,11 +1,11 @@
 """Equally specific Policies rows that disagree (SPEC §1 Policies, docs/decisions.md).
 
-For each (material, year, scenario) and each target column, the matching rows
-that give a value are ranked by how many of material (not ``*``), year and
-scenario they name; the most specific wins. Two rows are in conflict when, at
-some (material, year, scenario) of the horizon, they are both among the most
-specific matching rows and give different values. ``min_suppliers`` is
-horizon-wide: only its material counts (year and scenario are not used).
+The precedence rule is :mod:`planner.schema.precedence` (the model's parameters resolve the
+sheet by it too): for each (material, year, scenario) and each target column, the matching rows
+that give a value are ranked by how many of material (not ``*``), year and scenario they name;
+the most specific wins. Two rows are in conflict when, at some (material, year, scenario) of the
+horizon, they are both among the most specific matching rows and give different values.
+Horizon-wide columns (``min_suppliers``) are scoped by their material only.
 
 Both rows of a conflict are reported.
 """
@@ -16,47 +16,40 @@ from itertools import product
 from typing import Any, Iterator
 
 from planner.schema import manifest
+from planner.schema.precedence import HORIZON_WIDE, Scope, covers, overlap, policy_scope, rank
 from planner.validation.tables import Report, Typed
-
-Scope = tuple[Any, Any, Any]  # material or None (= every), year or None, scenario or None
 
 
 def check_conflicts(t: Typed, materials: list[str], years: list[int] | None, scenarios: list[str],
                     report: Report) -> None:
     if not len(t):
         return
-    scopes: list[Scope] = []
-    for i in range(len(t)):
-        m = t.values["material"][i]
-        y = t.values["year"][i]
-        s = t.values["scenario"][i]
-        scopes.append((None if m in (None, "*") else m, None if y is None else int(y), s))
+    v = t.values
     for col in manifest.policy_columns():
-        rows = [i for i, v in enumerate(t.values[col]) if v is not None and t.ok(col, i)
+        rows = [i for i, x in enumerate(v[col]) if x is not None and t.ok(col, i)
                 and all(t.ok(k, i) for k in ("material", "year", "scenario"))]
         if len(rows) < 2:
             continue
-        if col == "min_suppliers":
-            rows_scopes = {i: (scopes[i][0], None, None) for i in rows}
+        rows_scopes = {i: policy_scope(col, v["material"][i], v["year"][i], v["scenario"][i]) for i in rows}
+        if col in HORIZON_WIDE:
             horizon_years: list[Any] = [None]
             scen: list[Any] = [None]
         else:
-            rows_scopes = {i: scopes[i] for i in rows}
             horizon_years = list(years) if years else sorted({y for _, y, _ in rows_scopes.values() if y})
             scen = list(scenarios)
         higher_by_spec: dict[int, list[Scope]] = {}
         for i in rows:
-            higher_by_spec.setdefault(_spec(rows_scopes[i]), []).append(rows_scopes[i])
-        for a, b in _candidate_pairs(rows, rows_scopes, t.values[col]):
-            spec = _spec(rows_scopes[a])
+            higher_by_spec.setdefault(rank(rows_scopes[i]), []).append(rows_scopes[i])
+        for a, b in _candidate_pairs(rows, rows_scopes, v[col]):
+            spec = rank(rows_scopes[a])
             higher = [sc for k, scs in higher_by_spec.items() if k > spec for sc in scs]
-            inter = _intersect(rows_scopes[a], rows_scopes[b])
+            inter = overlap(rows_scopes[a], rows_scopes[b])
             if inter is None:
                 continue
             point = _uncovered(inter, higher, materials, horizon_years, scen)
             if point is None:
                 continue
-            where = _describe(point, col)
+            where = _describe(point, col in HORIZON_WIDE)
             for me, other in ((a, b), (b, a)):
                 report.add("Policies", t.where(col, me), col, t.values[col][me],
                            f"one value among equally specific rows; row {t.excel_rows[other]} gives "
@@ -94,23 +87,6 @@ def _candidate_pairs(rows: list[int], scopes: dict[int, Scope], values: list[Any
                         yield pair
 
 
-def _spec(scope: Scope) -> int:
-    return sum(x is not None for x in scope)
-
-
-def _intersect(a: Scope, b: Scope) -> Scope | None:
-    out = []
-    for x, y in zip(a, b):
-        if x is not None and y is not None and x != y:
-            return None
-        out.append(x if x is not None else y)
-    return tuple(out)  # type: ignore[return-value]
-
-
-def _matches(scope: Scope, point: Scope) -> bool:
-    return all(s is None or s == p for s, p in zip(scope, point))
-
-
 def _points(scope: Scope, materials: list[str], years: list[Any], scenarios: list[Any]) -> Iterator[Scope]:
     ms = [scope[0]] if scope[0] is not None else (materials or [None])
     ys = [scope[1]] if scope[1] is not None else (years or [None])
@@ -121,18 +97,18 @@ def _points(scope: Scope, materials: list[str], years: list[Any], scenarios: lis
 def _uncovered(inter: Scope, higher: list[Scope], materials: list[str], years: list[Any],
                scenarios: list[Any]) -> Scope | None:
     """A point of ``inter`` that no more specific row covers, or None."""
-    relevant = [h for h in higher if _intersect(h, inter) is not None]
+    relevant = [h for h in higher if overlap(h, inter) is not None]
     if not relevant:
         return inter
     for point in _points(inter, materials, years, scenarios):
-        if not any(_matches(h, point) for h in relevant):
+        if not any(covers(h, point) for h in relevant):
             return point
     return None
 
 
-def _describe(point: Scope, col: str) -> str:
+def _describe(point: Scope, horizon_wide: bool) -> str:
     m, y, s = point
-    if col == "min_suppliers":
+    if horizon_wide:
         return f"material {m if m is not None else '*'}"
     return (f"material {m if m is not None else '* (every)'}, year {y if y is not None else '(every)'}, "
             f"scenario {s if s is not None else '(every)'}")

@@ -32,6 +32,27 @@ def test_precedence_most_specific_row_wins():
     assert green[("M", 2026, "ban")] == 0.1
 
 
+def test_resolved_values_keep_the_excel_row_they_came_from():
+    # the rows of test_precedence_most_specific_row_wins, at Excel rows 2..5; min_suppliers: the row
+    # naming M (row 7, year 2026) beats the '*' row (row 6) in every year, since it is horizon-wide
+    table = _policies([{"material": "*", "max_country_share": 0.5, "excel_row": 2},
+                       {"material": "M", "max_country_share": 0.8, "excel_row": 3},
+                       {"material": "M", "year": 2026, "max_country_share": 0.6, "excel_row": 4},
+                       {"material": "M", "year": 2026, "scenario": "ban", "max_country_share": 0.4, "excel_row": 5},
+                       {"material": "*", "min_suppliers": 1, "excel_row": 6},
+                       {"material": "M", "year": 2026, "min_suppliers": 2, "excel_row": 7}])
+    data = resolve(table, ["M", "N"], [2025, 2026], ["base", "ban"])
+    assert data.row("max_country_share", ("M", 2025, "base")) == 3
+    assert data.row("max_country_share", ("M", 2026, "base")) == 4
+    assert data.row("max_country_share", ("M", 2026, "ban")) == 5
+    assert data.row("max_country_share", ("N", 2026, "ban")) == 2
+    assert data.min_suppliers == {"M": 2, "N": 1}
+    assert data.row("min_suppliers", "M") == 7 and data.row("min_suppliers", "N") == 6
+    # a row not read from a sheet (excel_row 0) names no row
+    assert resolve(_policies([{"material": "M", "max_avg_risk": 0.3}]), ["M"], [2025], ["base"]).row(
+        "max_avg_risk", ("M", 2025, "base")) is None
+
+
 def test_precedence_equal_specificity_conflict_raises():
     # (M, blank year) and (*, 2025) both name one thing and disagree for (M, 2025).
     table = _policies([{"material": "M", "max_country_share": 0.8},
