@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from models.families import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply
+from models.families import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply, targets
 from models.params.data import ModelData
 from models.memory import paused_gc
 
@@ -189,60 +189,10 @@ def column_units(d: ModelData) -> dict:
     }
 
 
-#: Policy constraint families: (component name, rule), in declaration order.
-POLICY_FAMILIES = [
-    ("country_share", policies.country_share_rule),
-    ("supplier_share", policies.supplier_share_rule),
-    ("avg_risk", policies.avg_risk_rule),
-    ("green_share", policies.green_share_rule),
-    ("carbon_intensity", policies.carbon_intensity_rule),
-    ("domestic_share", policies.domestic_share_rule),
-    ("non_allied_share", policies.non_allied_share_rule),
-    ("min_suppliers", policies.min_suppliers_rule),
-    ("min_stock", policies.min_stock_rule),
-    ("max_shortage", policies.max_shortage_rule),
-]
-
-
-def policy_indices(d: ModelData, ix: Lookups) -> dict[str, list]:
-    """The index of every policy family (only where its target can bind), and of ``S``."""
-    sd, dd = d.supply, d.domestic
-
-    def exceeds(attr_o, attr_f):
-        # the target can bind only if some source of (s, i, y) lies above it
-        return lambda i, y, s, v: (any(attr_o[o] > v for o in ix.buys_of.get((s, i, y), ()))
-                                   or any(attr_f[f] > v for f in ix.producers_of.get((i, y), ())))
-
-    def ratio(column, binds):
-        return [(s, i, y) for (i, y, s), v in d.policy.get(column).items() if binds(i, y, s, v)]
-
-    non_allied = {o: 1.0 if sd.non_allied[o] else 0.0 for o in sd.offers}
-    not_green_o = {o: 0.0 if sd.green[o] else 1.0 for o in sd.offers}
-    not_green_f = {f: 0.0 if dd.green[f] else 1.0 for f in dd.facilities}
-    country = policies.country_share_index(d, ix)
-    supplier = policies.supplier_share_index(d, ix)
-    non_allied_keys = ratio("max_non_allied_share", lambda i, y, s, v: v < 1 and exceeds(
-        non_allied, {f: 0.0 for f in dd.facilities})(i, y, s, 0.0))
-    return {
-        # total supply as a variable only where a share cap refers to it
-        "S": sorted({k[:3] for k in country + supplier} | set(non_allied_keys), key=str),
-        "country_share": country,
-        "supplier_share": supplier,
-        "avg_risk": ratio("max_avg_risk", exceeds(sd.risk, dd.risk)),
-        "green_share": ratio("min_green_share", lambda i, y, s, v: v > 0 and exceeds(
-            not_green_o, not_green_f)(i, y, s, 0.0)),
-        "carbon_intensity": ratio("max_carbon_intensity", exceeds(sd.carbon, dd.carbon)),
-        "domestic_share": policies.domestic_share_index(d),
-        "non_allied_share": non_allied_keys,
-        "min_suppliers": policies.min_suppliers_index(d),
-        "min_stock": policies.min_stock_index(d),
-        "max_shortage": policies.max_shortage_index(d),
-    }
-
-
 def _policies(m, d: ModelData, ix: Lookups) -> None:
-    index = policy_indices(d, ix)
+    """The policy targets' rows (models.families.targets, in its order) and the total supply they share."""
+    index = targets.indices(d, ix)
     m.S = pyo.Var(_set(index["S"]), within=pyo.NonNegativeReals)
     _con(m, "total_supply", list(m.S.index_set()), policies.total_supply_rule)
-    for name, rule in POLICY_FAMILIES:
-        _con(m, name, index[name], rule)
+    for t in targets.TARGETS:
+        _con(m, t.family, index[t.family], t.rule)

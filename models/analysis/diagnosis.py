@@ -186,9 +186,10 @@ def _weight(m, g: G.Group) -> float:
     or relative to the limit as written (limits)."""
     if g.kind != "policy":
         return 1.0 / max(g.scale, 1e-9)
+    count = g.target.basis == "count"
     if all(con.body is m.never for con in g.rows):  # nothing can act on it: slack 1 means the whole target
-        return abs(g.value) if g.column != "min_suppliers" else 1.0
-    if g.column == "min_suppliers":
+        return abs(g.value) if not count else 1.0
+    if count:
         return 1.0 / max(g.value, 1.0)
     return 1.0 / g.scale
 
@@ -215,7 +216,7 @@ def _conflict(m, g: G.Group) -> Conflict | None:
     reach = G.achieved(m, g)
     if reach is None or (isinstance(reach, float) and math.isnan(reach)):
         reach = 0.0
-    if g.kind == "policy" and g.column != "min_suppliers":
+    if g.kind == "policy" and g.target.basis != "count":
         # numerical noise: the elastic plan meets the target after all
         if (g.tightening_lowers and reach <= g.value + 1e-9) or (not g.tightening_lowers and reach >= g.value - 1e-9):
             return None
@@ -228,24 +229,11 @@ def _conflict(m, g: G.Group) -> Conflict | None:
 def _message(m, g: G.Group, reach: float) -> str:
     what = g.label + _where(g)
     target, r = _fmt(g.value), _fmt(reach)
-    c = g.column
-    if c == "min_domestic_share":
-        if not m.ix.producers_of.get((g.material, g.year)):
+    if g.kind == "policy":
+        if g.target.family == "domestic_share" and not m.ix.producers_of.get((g.material, g.year)):
             return (f"{what} cannot be met: no domestic facility can produce {g.material} in {g.year} "
                     f"(existing modules, or builds after their lead time); the target is {target}.")
-        return (f"{what} can reach at most {r} with the existing and candidate facilities (their modules, "
-                f"lead times and financing); the target is {target}.")
-    if c == "min_green_share":
-        return f"{what} can reach at most {r} with the green suppliers and facilities; the target is {target}."
-    if c == "min_stock_share":
-        return f"{what}: closing stock can reach at most {r} of demand; the target is {target}."
-    if c == "min_suppliers":
-        return f"{what}: at most {r} offers can be contracted; the target is {target}."
-    if c == "max_shortage_share":
-        return (f"{what} (service level): unmet demand cannot go below {r} of demand with the capacities "
-                f"available; the target is {target}.")
-    if g.kind == "policy":
-        return f"{what} cannot be met: the least reachable is {r}; the target is {target}."
+        return g.target.unmet.format(what=what, reach=r, target=target)
     if g.kind == "capacity":
         return f"{what}: the plan needs {r} per year; the limit is {target}."
     if g.kind == "max_modules":

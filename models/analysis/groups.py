@@ -24,22 +24,8 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-#: Model constraint component -> (Policies column, what the target is a share of).
-POLICY_FAMILIES: dict[str, tuple[str, str]] = {
-    "country_share": ("max_country_share", "supply"),
-    "supplier_share": ("max_supplier_share", "supply"),
-    "non_allied_share": ("max_non_allied_share", "supply"),
-    "avg_risk": ("max_avg_risk", "supply"),
-    "green_share": ("min_green_share", "supply"),
-    "carbon_intensity": ("max_carbon_intensity", "supply"),
-    "domestic_share": ("min_domestic_share", "demand"),
-    "min_stock": ("min_stock_share", "demand"),
-    "max_shortage": ("max_shortage_share", "demand"),
-    "min_suppliers": ("min_suppliers", "count"),
-}
-#: Policies columns whose value is a share (0..1): one percentage point is 0.01.
-SHARE_COLUMNS = frozenset({"max_country_share", "max_supplier_share", "max_non_allied_share", "min_green_share",
-                           "min_domestic_share", "min_stock_share", "max_shortage_share"})
+from models.families.policies import supply_value as supply
+from models.families.targets import BY_COLUMN, TARGETS, Target
 
 OFFER_CAPACITY = "Offers.capacity"
 SUPPLIER_CAPACITY = "Suppliers.capacity"
@@ -66,13 +52,18 @@ class Group:
     scale: float = 1.0
 
     @property
+    def target(self) -> Target | None:
+        """The policy target (models.families.targets) of a policy group; None for a limit."""
+        return BY_COLUMN[self.column] if self.kind == "policy" else None
+
+    @property
     def tightening_lowers(self) -> bool:
         """True when tightening lowers the value (caps, capacities, limits)."""
-        return not self.column.startswith("min_")
+        return self.target is None or self.target.tightening_lowers
 
     @property
     def is_share(self) -> bool:
-        return self.column in SHARE_COLUMNS
+        return self.target is not None and self.target.share
 
     @property
     def label(self) -> str:
@@ -102,13 +93,21 @@ def _scale(m) -> dict[tuple[str, int], float]:
     return {(i, y): max(1.0, d.demand.get((i, y), 0.0) + use[i]) for i in d.materials for y in d.years}
 
 
+#: The order policy groups are listed in: caps compared with the total supply S, other shares of
+#: supply, shares of demand, counts (each in the registry's order). The diagnosis numbers its
+#: slacks in it (HiGHS may pick another of equally small relaxations in another order) and the
+#: Marginal values sheet lists equal values in it.
+_GROUP_ORDER = sorted(TARGETS, key=lambda t: (("supply", "demand", "count").index(t.basis), not t.total_supply))
+
+
 def policy_groups(m) -> list[Group]:
     """One group per resolved policy target that has constraints in the model."""
     d = m.data
     scale = _scale(m)
     groups: dict[tuple, Group] = {}
-    for name, (column, basis) in POLICY_FAMILIES.items():
-        component = getattr(m, name, None)
+    for t in _GROUP_ORDER:
+        column, basis = t.column, t.basis
+        component = getattr(m, t.family, None)
         if component is None:
             continue
         for index, con in component.items():
@@ -211,12 +210,6 @@ def _v(var) -> float:
     return 0.0 if value is None else float(value)
 
 
-def supply(m, s, i, y) -> float:
-    q, p = m.ix.q, m.ix.p
-    return (sum(_v(q[(s, y, o)]) for o in m.ix.buys_of.get((s, i, y), ()))
-            + sum(_v(p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())))
-
-
 def _modules(m, f, t) -> float:
     dd = m.data.domestic
     return dd.existing[f] + sum(_v(m.b[f, y]) for y in dd.producing.get((f, t), ()))
@@ -228,9 +221,10 @@ def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[fl
     :func:`supply`, for callers pricing many groups)."""
     d, sd = m.data, m.data.supply
     if g.kind == "policy":
-        if g.column == "min_suppliers":
+        basis = g.target.basis
+        if basis == "count":
             per = 0.0  # a whole-number target over fixed contracts: not priced
-        elif g.column in ("min_domestic_share", "min_stock_share", "max_shortage_share"):
+        elif basis == "demand":
             per = d.demand.get((g.material, g.year), 0.0)
         else:
             per = (supply_of or functools.partial(supply, m))(g.scenario, g.material, g.year)
@@ -251,38 +245,11 @@ def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[fl
 def achieved(m, g: Group) -> float:
     """What the current plan realises of ``g``'s value, in the units of the value as written:
     the share / average / count of a policy, or the capacity / limit the plan uses."""
-    d, sd, dd = m.data, m.data.supply, m.data.domestic
+    sd, dd = m.data.supply, m.data.domestic
     q, p = m.ix.q, m.ix.p
-    s, i, y = g.scenario, g.material, g.year
+    s, y = g.scenario, g.year
     if g.kind == "policy":
-        if g.column == "min_suppliers":
-            return float(sum(round(_v(m.z[o])) for o in m.ix.contract_bins_of.get(i, ())))
-        demand = d.demand.get((i, y), 0.0)
-        if g.column == "min_domestic_share":
-            return sum(_v(p[(s, y, f)]) for f in m.ix.producers_of.get((i, y), ())) / demand
-        if g.column == "min_stock_share":
-            return _v(m.stock[s, i, y]) / demand
-        if g.column == "max_shortage_share":
-            return _v(m.short[s, i, y]) / demand
-        total = supply(m, s, i, y)
-        if total <= 0:
-            return float("nan")
-        buys = m.ix.buys_of.get((s, i, y), ())
-        prods = m.ix.producers_of.get((i, y), ())
-        if g.column in ("max_country_share", "max_supplier_share"):
-            by: dict[str, float] = defaultdict(float)
-            for o in buys:
-                if g.column == "max_supplier_share":
-                    by[sd.supplier[o]] += _v(q[(s, y, o)])
-                elif sd.foreign[o]:
-                    by[sd.country[o]] += _v(q[(s, y, o)])
-            return max(by.values(), default=0.0) / total
-        if g.column == "max_non_allied_share":
-            return sum(_v(q[(s, y, o)]) for o in buys if sd.non_allied[o]) / total
-        attr_o, attr_f = {"max_avg_risk": (sd.risk, dd.risk), "min_green_share": (sd.green, dd.green),
-                          "max_carbon_intensity": (sd.carbon, dd.carbon)}[g.column]
-        return (sum(float(attr_o[o]) * _v(q[(s, y, o)]) for o in buys)
-                + sum(float(attr_f[f]) * _v(p[(s, y, f)]) for f in prods)) / total
+        return g.target.realised(m, s, g.material, y)
     if g.column == FINANCING_LIMIT:
         return sum(_v(m.x[key]) for key in m.ix.draws_of[g.subject])
     if g.column == MAX_MODULES:

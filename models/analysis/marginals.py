@@ -123,7 +123,7 @@ def _price(duals: Duals, m, g: G.Group, supply_of) -> dict | None:
     priced = any(abs(rate) > TOL and r > 0 for rate, r in zip(rates, rooms))
     if not priced and (_at_extreme(g) or not _binding(duals, g, room_rows, room_uppers)):
         return None
-    whole = g.column == "min_suppliers"
+    whole = g.target is not None and not g.target.priced
     value = float("nan") if whole else marginal
     return {
         "policy": g.column, "material": g.material, "year": g.year, "scenario": g.scenario,
@@ -157,7 +157,7 @@ def _note(duals: Duals, g: G.Group, whole: bool, supply_of) -> str:
             else "one unit per year" if g.kind == "capacity" else "one unit")
     what = {"capacity": "capacity", "financing": "limit"}.get(g.kind, "target")
     extra = ""
-    if g.column in ("max_country_share", "max_supplier_share"):
+    if g.target is not None and g.target.per:
         names = _binding_members(duals, g, supply_of)
         if names:
             extra = f"; binding for {', '.join(names)}"

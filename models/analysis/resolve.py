@@ -45,7 +45,8 @@ from planner.schema.dataset import Dataset
 from planner.schema.manifest import policy_columns
 
 from models.families import capacity, objective
-from models.build import POLICY_FAMILIES, build_model, policy_indices
+from models.build import build_model
+from models.families.targets import TARGETS, indices as policy_indices
 from models.params.data import ModelData, build_data
 from models.memory import paused_gc
 from models.outcome import SolveOptions, SolveOutcome
@@ -53,19 +54,6 @@ from models.highs.session import HighsSession
 from models.solve import finish, run_watched, solver_config
 from models.families.supply import contract_link_rule, qualification_link_rule
 
-#: Policies column -> the constraint family it feeds (min_suppliers: per material).
-FAMILY_OF_COLUMN = {
-    "max_country_share": "country_share",
-    "max_supplier_share": "supplier_share",
-    "max_avg_risk": "avg_risk",
-    "min_green_share": "green_share",
-    "max_carbon_intensity": "carbon_intensity",
-    "min_domestic_share": "domestic_share",
-    "max_non_allied_share": "non_allied_share",
-    "min_suppliers": "min_suppliers",
-    "min_stock_share": "min_stock",
-    "max_shortage_share": "max_shortage",
-}
 #: Data that may change without rebuilding (everything else must be equal); the cost-only
 #: fields are those that models.families.objective alone reads (a field that also decides which
 #: variables exist, e.g. a contract cost > 0, changes an index list too, which forces a rebuild).
@@ -219,8 +207,9 @@ class Resolver:
                     if key in comp:
                         _remake(m, comp, key, rule, changed_rows, added)
         # policy rows whose resolved target changed, that appear or that disappear
-        for column, family in FAMILY_OF_COLUMN.items():
-            if column == "min_suppliers":
+        for t in TARGETS:
+            column, family = t.column, t.family
+            if t.basis == "count":  # keyed by material
                 before, after = old.policy.min_suppliers, new.policy.min_suppliers
                 changed = {i for i in set(before) | set(after) if before.get(i) != after.get(i)}
                 touched = lambda key: key in changed  # noqa: E731 - keyed by material
@@ -232,7 +221,7 @@ class Resolver:
             if not changed:
                 continue
             comp = getattr(m, family)
-            rule = dict(POLICY_FAMILIES)[family]
+            rule = t.rule
             wanted = new_index[family]
             wanted_set = set(wanted)
             for key in list(comp.keys()):

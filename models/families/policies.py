@@ -135,10 +135,19 @@ def max_shortage_rule(m, s, i, y):
     return unit_row(m, (m.short[s, i, y],), "<=", _target(m, "max_shortage_share", s, i, y) * m.data.demand[(i, y)])
 
 
-# ---- index functions: (s, i, y[, c|u]) only where the target can bind ----------------------
+# ---- index functions: (s, i, y[, c|u]) only where the target can bind --------------------------
 
 def _keys(d, column, when=lambda i, y, v: True):
     return [(s, i, y) for (i, y, s), v in d.policy.get(column).items() if when(i, y, v)]
+
+
+def _above(ix, weight_o, weight_f, target):
+    """``binds(i, y, s)``: some source of (s, i, y) has a weight above ``target`` (else an average of
+    the sources' weights cannot exceed it and the row would never bind)."""
+    def binds(i, y, s):
+        return (any(weight_o[o] > target for o in ix.buys_of.get((s, i, y), ()))
+                or any(weight_f[f] > target for f in ix.producers_of.get((i, y), ())))
+    return binds
 
 
 def country_share_index(d, ix):
@@ -157,17 +166,124 @@ def supplier_share_index(d, ix):
     return out
 
 
-def domestic_share_index(d):
+def avg_risk_index(d, ix):
+    sd, dd = d.supply, d.domestic
+    return [(s, i, y) for (i, y, s), v in d.policy.get("max_avg_risk").items()
+            if _above(ix, sd.risk, dd.risk, v)(i, y, s)]
+
+
+def green_share_index(d, ix):
+    sd, dd = d.supply, d.domestic
+    not_green_o = {o: 0.0 if sd.green[o] else 1.0 for o in sd.offers}
+    not_green_f = {f: 0.0 if dd.green[f] else 1.0 for f in dd.facilities}
+    some_not_green = _above(ix, not_green_o, not_green_f, 0.0)
+    return [(s, i, y) for (i, y, s), v in d.policy.get("min_green_share").items() if v > 0 and some_not_green(i, y, s)]
+
+
+def carbon_intensity_index(d, ix):
+    sd, dd = d.supply, d.domestic
+    return [(s, i, y) for (i, y, s), v in d.policy.get("max_carbon_intensity").items()
+            if _above(ix, sd.carbon, dd.carbon, v)(i, y, s)]
+
+
+def domestic_share_index(d, ix):
     return _keys(d, "min_domestic_share", lambda i, y, v: v * d.demand.get((i, y), 0.0) > 0)
 
 
-def min_stock_index(d):
+def non_allied_share_index(d, ix):
+    sd, dd = d.supply, d.domestic
+    non_allied = {o: 1.0 if sd.non_allied[o] else 0.0 for o in sd.offers}
+    some_non_allied = _above(ix, non_allied, {f: 0.0 for f in dd.facilities}, 0.0)
+    return [(s, i, y) for (i, y, s), v in d.policy.get("max_non_allied_share").items()
+            if v < 1 and some_non_allied(i, y, s)]
+
+
+def min_suppliers_index(d, ix):
+    return sorted(d.policy.min_suppliers)
+
+
+def min_stock_index(d, ix):
     return _keys(d, "min_stock_share", lambda i, y, v: v * d.demand.get((i, y), 0.0) > 0)
 
 
-def max_shortage_index(d):
+def max_shortage_index(d, ix):
     return _keys(d, "max_shortage_share", lambda i, y, v: v < 1 and (i, y) in d.demand)
 
 
-def min_suppliers_index(d):
-    return sorted(d.policy.min_suppliers)
+# ---- what a plan realises of a target, in the units of the value as written --------------------
+# (at the variables' current values; the infeasibility diagnosis reports it as "reachable")
+
+def _v(var) -> float:
+    value = var.value
+    return 0.0 if value is None else float(value)
+
+
+def supply_value(m, s, i, y) -> float:
+    """Total supply S of (s, i, y) at the current values."""
+    q, p = m.ix.q, m.ix.p
+    return (sum(_v(q[(s, y, o)]) for o in _buys(m, s, i, y))
+            + sum(_v(p[(s, y, f)]) for f in _prods(m, i, y)))
+
+
+def _of_supply(part: float, m, s, i, y) -> float:
+    total = supply_value(m, s, i, y)
+    return part / total if total > 0 else float("nan")
+
+
+def _largest_member_share(m, s, i, y, member) -> float:
+    q, by = m.ix.q, {}
+    for o in _buys(m, s, i, y):
+        key = member(o)
+        if key is not None:
+            by[key] = by.get(key, 0.0) + _v(q[(s, y, o)])
+    return _of_supply(max(by.values(), default=0.0), m, s, i, y)
+
+
+def country_share_realised(m, s, i, y) -> float:
+    sd = m.data.supply
+    return _largest_member_share(m, s, i, y, lambda o: sd.country[o] if sd.foreign[o] else None)
+
+
+def supplier_share_realised(m, s, i, y) -> float:
+    return _largest_member_share(m, s, i, y, lambda o: m.data.supply.supplier[o])
+
+
+def _weighted_average(m, s, i, y, w_offer, w_fac) -> float:
+    q, p = m.ix.q, m.ix.p
+    part = (sum(float(w_offer[o]) * _v(q[(s, y, o)]) for o in _buys(m, s, i, y))
+            + sum(float(w_fac[f]) * _v(p[(s, y, f)]) for f in _prods(m, i, y)))
+    return _of_supply(part, m, s, i, y)
+
+
+def avg_risk_realised(m, s, i, y) -> float:
+    return _weighted_average(m, s, i, y, m.data.supply.risk, m.data.domestic.risk)
+
+
+def green_share_realised(m, s, i, y) -> float:
+    return _weighted_average(m, s, i, y, m.data.supply.green, m.data.domestic.green)
+
+
+def carbon_intensity_realised(m, s, i, y) -> float:
+    return _weighted_average(m, s, i, y, m.data.supply.carbon, m.data.domestic.carbon)
+
+
+def non_allied_share_realised(m, s, i, y) -> float:
+    sd, q = m.data.supply, m.ix.q
+    return _of_supply(sum(_v(q[(s, y, o)]) for o in _buys(m, s, i, y) if sd.non_allied[o]), m, s, i, y)
+
+
+def domestic_share_realised(m, s, i, y) -> float:
+    p = m.ix.p
+    return sum(_v(p[(s, y, f)]) for f in _prods(m, i, y)) / m.data.demand.get((i, y), 0.0)
+
+
+def min_suppliers_realised(m, s, i, y) -> float:
+    return float(sum(round(_v(m.z[o])) for o in m.ix.contract_bins_of.get(i, ())))
+
+
+def min_stock_realised(m, s, i, y) -> float:
+    return _v(m.stock[s, i, y]) / m.data.demand.get((i, y), 0.0)
+
+
+def max_shortage_realised(m, s, i, y) -> float:
+    return _v(m.short[s, i, y]) / m.data.demand.get((i, y), 0.0)

@@ -240,26 +240,44 @@ def set_big_m(d: SupplyData, demand, domestic, policy, years: list[int], materia
         d.big_m[key] = max(m_val, d.min_req.get(key, 0.0))
 
 
+def _cap_ratio(v: float, _lo: float, _hi: float) -> float:
+    """A cap v on a share: each forced unit may need (1 - v) / v units of other supply."""
+    return (1 - v) / v if v > 0 else 0.0
+
+
+def _least_ratio(g: float, _lo: float, _hi: float) -> float:
+    """A least share g: each forced unit (not counting) may need g / (1 - g) units that count."""
+    return g / (1 - g) if g < 1 else 0.0
+
+
+def _average_ratio(v: float, lo: float, hi: float) -> float:
+    """A cap v on a supply-weighted average of source values in [lo, hi]: (hi - v) / (v - lo)."""
+    return (hi - v) / (v - lo) if v > lo else 0.0
+
+
+#: Targets on a share of total supply (models.families.targets, basis "supply") -> their dilution
+#: ratio, given the value and the least and largest value of the averaged attribute over the
+#: material's sources ("risk", "carbon"; None: not an average). In the order the ratios are added.
+DILUTION = {"max_country_share": (_cap_ratio, None), "max_supplier_share": (_cap_ratio, None),
+            "max_non_allied_share": (_cap_ratio, None), "min_green_share": (_least_ratio, None),
+            "max_avg_risk": (_average_ratio, "risk"), "max_carbon_intensity": (_average_ratio, "carbon")}
+
+
 def _dilution(d: SupplyData, domestic, policy) -> dict[str, float]:
     """Per material, how many units of other supply one forced unit may need (sum over ratio policies)."""
     out: dict[str, float] = defaultdict(float)
-    sources_risk, sources_ci = defaultdict(list), defaultdict(list)
+    sources = {"risk": defaultdict(list), "carbon": defaultdict(list)}
     for o in d.offers:
-        sources_risk[d.material[o]].append(d.risk[o])
-        sources_ci[d.material[o]].append(d.carbon[o])
+        sources["risk"][d.material[o]].append(d.risk[o])
+        sources["carbon"][d.material[o]].append(d.carbon[o])
     for f, m in domestic.material.items():
-        sources_risk[m].append(domestic.risk[f])
-        sources_ci[m].append(domestic.carbon[f])
+        sources["risk"][m].append(domestic.risk[f])
+        sources["carbon"][m].append(domestic.carbon[f])
     worst: dict[tuple[str, str], float] = {}
-    for c in ("max_country_share", "max_supplier_share", "max_non_allied_share"):
+    for c, (ratio, attribute) in DILUTION.items():
         for (m, _y, _s), v in policy.get(c).items():
-            worst[(c, m)] = max(worst.get((c, m), 0.0), (1 - v) / v if v > 0 else 0.0)
-    for (m, _y, _s), g in policy.get("min_green_share").items():
-        worst[("green", m)] = max(worst.get(("green", m), 0.0), g / (1 - g) if g < 1 else 0.0)
-    for c, vals in (("max_avg_risk", sources_risk), ("max_carbon_intensity", sources_ci)):
-        for (m, _y, _s), v in policy.get(c).items():
-            lo, hi = min(vals.get(m, [0.0])), max(vals.get(m, [0.0]))
-            worst[(c, m)] = max(worst.get((c, m), 0.0), (hi - v) / (v - lo) if v > lo else 0.0)
+            values = sources[attribute].get(m, [0.0]) if attribute else [0.0]
+            worst[(c, m)] = max(worst.get((c, m), 0.0), ratio(v, min(values), max(values)))
     for (_c, m), r in worst.items():
         out[m] += r
     return out
