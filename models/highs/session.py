@@ -71,6 +71,16 @@ if hasattr(highspy.HighsModelStatus, "kInterrupt"):
     _STATUS[highspy.HighsModelStatus.kInterrupt] = TerminationCondition.interrupted
 
 
+#: HiGHS options every run starts from (``solver_options`` override them). In the scaled model
+#: (models.highs.scaling) HiGHS' root cuts close most of the gap, and two things of its own
+#: cost more than they bring: restarting the root after fixing columns by reduced cost (which
+#: repeats the cut rounds), and RENS, a sub-MIP at the root that spent most of the LP iterations.
+#: Bundled example to mip_gap 1e-6, seeds 0-2, load about 4: 3.1-3.5 s CPU and 8.8-10.9k LP
+#: iterations with these, 5.6-9.8 s and 16-19k without; small, medium, OR-Library cap71/101/131:
+#: the same either way; large to 1e-4: 0.1 % after 90 s instead of 102 s (benchmarks/RESULTS.md).
+HIGHS_DEFAULTS: dict[str, Any] = {"mip_allow_restart": False, "mip_heuristic_run_rens": False}
+
+
 class HighsSession:
     """The model ``model`` handed to HiGHS as arrays (:mod:`models.highs.handoff`)."""
 
@@ -172,7 +182,7 @@ class HighsSession:
         """Run HiGHS with ``config`` (time_limit, rel_gap, threads) and raw ``solver_options``."""
         h = self._h
         tick = time.perf_counter()
-        options = dict(solver_options or {})
+        options = HIGHS_DEFAULTS | dict(solver_options or {})
         h.setOptionValue("output_flag", bool(options.get("log_file")) or bool(options.get("output_flag")))
         h.setOptionValue("log_to_console", bool(options.pop("log_to_console", False)))
         if config.get("threads") is not None:
