@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 FAMILIES = [
     ("Supply: contracts, qualification, capacities, minimum orders", "models.families.supply"),
     ("Domestic capacity: builds, production, recipes", "models.families.capacity"),
+    ("Production-linked incentives", "models.families.incentives"),
     ("Financing", "models.families.financing"),
     ("Stock balance", "models.families.stock"),
     ("Policies", "models.families.policies"),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from models.families import capacity, financing, nonanticipativity, objective, policies, risk, stock, supply, targets
+from models.families import (capacity, financing, incentives, nonanticipativity, objective, policies, risk, stock,
+                             supply, targets)
 from models.params.data import ModelData
 from models.memory import paused_gc
 
@@ -120,6 +121,7 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     ix.q, ix.p = dict(m.q.items()), dict(m.p.items())
     m.stock = pyo.Var(_set(stock.stock_index(d)), within=pyo.NonNegativeReals)
     m.short = pyo.Var(_set(stock.shortage_index(d)), bounds=stock.shortage_bounds)
+    m.pli = pyo.Var(_set(incentives.earned_index(d, production)), bounds=incentives.earned_bounds)
 
     # ---- supply ----------------------------------------------------------------------
     _con(m, "contract_link", supply.contract_link_index(d), supply.contract_link_rule)
@@ -136,6 +138,7 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     _con(m, "min_modules", capacity.min_modules_index(d), capacity.min_modules_rule)
     _con(m, "production_capacity", production, capacity.production_capacity_rule)
     _con(m, "module_floor", capacity.module_floor_index(d), capacity.module_floor_rule)
+    _con(m, "pli_earned", list(m.pli.index_set()), incentives.earned_rule)
     _con(m, "financing_cover", financing.cover_index(d), financing.cover_rule)
     _con(m, "financing_limit", financing.limit_index(d), financing.limit_rule)
     _con(m, "financing_min_draw", financing.min_draw_index(d), financing.min_draw_rule)
@@ -184,6 +187,7 @@ def column_units(d: ModelData) -> dict:
         "short": lambda k: u.quantity[k[1]],
         "S": lambda k: u.quantity[k[1]],
         "x": money,
+        "pli": money,
         "eta": money,
         "xi": money,
     }

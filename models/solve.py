@@ -99,10 +99,11 @@ def finish(run: RunResult, session: HighsSession, options: SolveOptions, config:
     tick = time.perf_counter()
     session.load_values()
     released = tidy.release_idle_binaries(model)
+    raised = tidy.earn_incentives_in_full(model)
     value = session.evaluator()  # after the release: at the plan's final values
     # the run's objective is the plan's cost unless binaries were released or another objective
     # was active (models.analysis.alternatives)
-    outcome.objective = value(model.obj.expr) if released or not model.obj.active else run.objective
+    outcome.objective = value(model.obj.expr) if released or raised or not model.obj.active else run.objective
     if released:
         outcome.message += "; released unused " + ", ".join(released)
     outcome.gap = relative_gap(outcome.objective, outcome.bound)

@@ -24,6 +24,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from models.families.capacity import ramp_share
 from models.families.policies import supply_value as supply
 from models.families.targets import BY_COLUMN, TARGETS, Target
 
@@ -90,7 +91,7 @@ def _scale(m) -> dict[tuple[str, int], float]:
     for f, inputs in dd.recipes.items():
         for i, qpu in inputs:
             use[i] += qpu * dd.module_capacity[f] * dd.max_modules[f]
-    return {(i, y): max(1.0, d.demand.get((i, y), 0.0) + use[i]) for i in d.materials for y in d.years}
+    return {(i, y): max(1.0, d.peak_demand(i, y) + use[i]) for i in d.materials for y in d.years}
 
 
 #: The order policy groups are listed in: caps compared with the total supply S, other shares of
@@ -119,7 +120,7 @@ def policy_groups(m) -> list[Group]:
             else:
                 s, i, y = index[:3]
                 value = float(d.policy.get(column)[(i, y, s)])
-                unit = d.demand.get((i, y), 0.0) if basis == "demand" else scale[(i, y)]
+                unit = d.demand_in(s, i, y) if basis == "demand" else scale[(i, y)]
                 row = d.policy.row(column, (i, y, s))
             key = (column, i, y, s)
             if key not in groups:
@@ -211,8 +212,9 @@ def _v(var) -> float:
 
 
 def _modules(m, f, t) -> float:
+    """Modules producing at f in t, a module in its first year counted at its ramp-up share."""
     dd = m.data.domestic
-    return dd.existing[f] + sum(_v(m.b[f, y]) for y in dd.producing.get((f, t), ()))
+    return dd.existing[f] + sum(_v(m.b[f, y]) * ramp_share(dd, f, y, t) for y in dd.producing.get((f, t), ()))
 
 
 def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[float]]:
@@ -225,7 +227,7 @@ def room(m, g: Group, supply_of=None) -> tuple[list[float], list[float], list[fl
         if basis == "count":
             per = 0.0  # a whole-number target over fixed contracts: not priced
         elif basis == "demand":
-            per = d.demand.get((g.material, g.year), 0.0)
+            per = d.demand_in(g.scenario, g.material, g.year)
         else:
             per = (supply_of or functools.partial(supply, m))(g.scenario, g.material, g.year)
         return [per] * len(g.rows), [], []

@@ -44,7 +44,7 @@ import pandas as pd
 from planner.schema.dataset import Dataset
 from planner.schema.manifest import policy_columns
 
-from models.families import capacity, objective
+from models.families import capacity, incentives, objective
 from models.build import build_model
 from models.families.targets import TARGETS, indices as policy_indices
 from models.params.data import ModelData, build_data
@@ -58,7 +58,8 @@ from models.families.supply import contract_link_rule, qualification_link_rule
 #: fields are those that models.families.objective alone reads (a field that also decides which
 #: variables exist, e.g. a contract cost > 0, changes an index list too, which forces a rebuild).
 _COSTS = {"ModelData": {"penalty", "holding_cost"},
-          "SupplyData": {"unit_cost", "all_offer_landed", "tariff", "freight", "contract_cost", "sup_qual_cost"},
+          "SupplyData": {"unit_cost", "all_offer_landed", "tariff", "duty", "freight", "contract_cost",
+                         "sup_qual_cost"},
           "DomesticData": {"fixed_opex", "unit_cost", "pli"}}
 _MUTABLE = {"ModelData": _COSTS["ModelData"] | {"policy", "settings"}, "SupplyData": _COSTS["SupplyData"] | {"big_m"},
             "DomesticData": _COSTS["DomesticData"]}
@@ -240,6 +241,10 @@ class Resolver:
                 del comp[key]
             for key in wanted:
                 _remake(m, comp, key, capacity.module_floor_rule, changed_rows, added)
+        # capped incentives per unit (models.families.incentives.earned_rule)
+        if old.domestic.pli != new.domestic.pli:
+            for key in list(m.pli_earned.keys()):
+                _remake(m, m.pli_earned, key, incentives.earned_rule, changed_rows, added)
         # cost coefficients: re-make the cost Expressions, push the objective and the CVaR rows
         priced = _costs_changed(old, new)
         if priced:

@@ -13,7 +13,7 @@ from collections import defaultdict
 import pandas as pd
 import pyomo.environ as pyo
 
-from models.families import financing, objective, risk
+from models.families import capacity, financing, objective, risk
 from models.memory import paused_gc
 from models.outcome import TABLE_COLUMNS
 
@@ -94,25 +94,40 @@ def contracts(m, q: dict) -> pd.DataFrame:
     return _frame("Contracts", rows)
 
 
+def capacities(m) -> dict[tuple[str, int], tuple[int, float]]:
+    """(facility, year) -> (modules producing, capacity): a module in its first producing year
+    counts its ramp-up share of capacity (models.families.capacity)."""
+    dd = m.data.domestic
+    started = {k: round(v) for k, v in m.b.extract_values().items() if v is not None}
+    out = {}
+    for (f, t), starts in dd.producing.items():
+        n = dd.existing[f] + sum(started.get((f, y), 0) for y in starts)
+        out[(f, t)] = (n, dd.module_capacity[f] * (dd.existing[f] + sum(
+            started.get((f, y), 0) * capacity.ramp_share(dd, f, y, t) for y in starts)))
+    return out
+
+
 def builds(m) -> pd.DataFrame:
     d = m.data
     dd = d.domestic
     started = {k: round(v) for k, v in m.b.extract_values().items() if v is not None}
+    producing = capacities(m)
     rows = []
     for f in dd.facilities:
         for y in d.years:
-            n = round(pyo.value(m.n[f, y])) if (f, y) in dd.producing else 0
+            n, cap = producing.get((f, y), (0, 0.0))
             b = started.get((f, y), 0)
             if n or b:
-                rows.append((f, y, b, n, n * dd.module_capacity[f]))
+                rows.append((f, y, b, n, cap))
     return _frame("Builds", rows)
 
 
 def production(m, p: dict) -> pd.DataFrame:
     dd = m.data.domestic
+    producing = capacities(m)
     rows = []
     for (s, t, f), v in p.items():
-        cap = dd.module_capacity[f] * pyo.value(m.n[f, t])
+        cap = producing.get((f, t), (0, 0.0))[1]
         rows.append((s, t, f, dd.material[f], v, v / cap if cap > 0 else float("nan")))
     return _frame("Production", rows).sort_values(["scenario", "year", "facility"], ignore_index=True)
 
@@ -138,7 +153,7 @@ def kpis(m, q: dict, p: dict) -> pd.DataFrame:
     rows = []
     for s, i, y in sorted(keys, key=lambda k: (k[0], k[2], k[1])):
         src = sources.get((s, i, y), [])
-        demand = d.demand.get((i, y), 0.0)
+        demand = d.demand_in(s, i, y)
         supply = sum(x[1] for x in src)
         domestic = sum(x[1] for x in src if x[0][0] == "facility")
         imports = sum(x[1] for x in src if x[5] is not None)

@@ -1,4 +1,4 @@
-"""Tidy an incumbent: release yes/no decisions that are paid for but not used.
+r"""Tidy an incumbent: release yes/no decisions that are paid for but not used.
 
 A plan found at a time limit or within the MIP gap may qualify a supplier it never
 buys from or contracts with, or pay a source's arrangement fee without drawing on it.
@@ -7,11 +7,17 @@ binary appears only in constraints that hold with it at 0 (``q <= M w``,
 ``z <= w``, ``sum q <= cap w``; ``sum x <= L v``, ``sum x >= min_draw v``), so setting
 it to 0 keeps the plan feasible and only lowers its cost. The plan's objective is then
 re-evaluated from the model.
+
+Likewise a capped production-linked incentive earned below what its production allows
+(:math:`\pi < \min(\Psi, \psi p)`, models.families.incentives) is raised to it: its rows hold, and
+the cost only falls.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from models.params.domestic import pli_paid
 
 TOL = 1e-6
 
@@ -39,3 +45,15 @@ def release_idle_binaries(m) -> list[str]:
             var.set_value(0)
             released.append(f"use of {k}")
     return released
+
+
+def earn_incentives_in_full(m) -> list[str]:
+    """Raise each capped incentive earned to min(cap, incentive per unit x production); return what changed."""
+    dd = m.data.domestic
+    raised = []
+    for (s, t, f), var in m.pli.items():
+        most = min(dd.pli_cap[f], pli_paid(dd, f, t) * (m.ix.p[(s, t, f)].value or 0.0))
+        if most - (var.value or 0.0) > TOL * max(1.0, most):
+            var.set_value(most)
+            raised.append(f"incentive of {f} in {t} ({s})")
+    return raised

@@ -6,17 +6,24 @@ Builds :math:`b_{f,y} \in \mathbb{Z}_{\ge 0}` exist for start years
 
 .. math:: n_{f,t} = n^{0}_f + \sum_{y:\ y + \ell_f \le t} b_{f,y}
 
-Production :math:`p_{s,t,f}` exists only where some module could produce in t. Recipe
+Production :math:`p_{s,t,f}` exists only where some module could produce in t, within the
+capacity of the modules producing; a module in its first producing year gives only the share
+:math:`\rho_f` of its capacity (ramp-up):
+
+.. math:: p_{s,t,f} \le c_f \Big(n_{f,t} - (1 - \rho_f) \sum_{y:\ y + \ell_f = t} b_{f,y}\Big)
+
+Recipe
 consumption :math:`\sum_f a_{f,i}\, p_{s,t,f}` is drawn from input material i's stock
 balance (see :mod:`models.families.stock`), so inputs obey all their own policies.
 
 Where a domestic-share target forces production, whole modules must exist to make it
 (a valid inequality: it removes no plan, only fractional module counts of the LP relaxation):
 
-.. math:: \sum_{f \in F_{i,t}} n_{f,t} \ge N_{i,t} = \Big\lceil \max_s \underline\eta_{s,i,t} D_{i,t}
+.. math:: \sum_{f \in F_{i,t}} n_{f,t} \ge N_{i,t} = \Big\lceil \max_s \underline\eta_{s,i,t} D_{s,i,t}
     \,/\, \max_{f \in F_{i,t}} c_f \Big\rceil
 
-since :math:`\sum_f p_{s,t,f} \ge \underline\eta D` and :math:`p_{s,t,f} \le c_f n_{f,t}`. The
+since :math:`\sum_f p_{s,t,f} \ge \underline\eta D` and :math:`p_{s,t,f} \le c_f n_{f,t}` (ramp-up only lowers
+the capacity). The
 LP relaxation would otherwise build just the fraction of a module the target needs (bundled
 example: the LP bound rises 0.13 %, a third of its gap to the optimum).
 """
@@ -35,6 +42,7 @@ SYMBOLS = [
     (r"\underline n_f", "least modules that exist by the last year", "Facilities.min_modules"),
     (r"c_f", "units per year per module", "Facilities.module_capacity"),
     (r"\ell_f", "build lead time in years", "Facilities.build_years"),
+    (r"\rho_f", "share of a new module's capacity in its first producing year", "Facilities.ramp_up"),
     (r"y^{0}_f", "earliest build start", "Facilities.earliest_year"),
     (r"a_{f,i}", "units of input i per unit of output", "Recipes.quantity_per_unit"),
     (r"F_{i,t}", "facilities making material i that could produce in year t", "Facilities.material"),
@@ -70,11 +78,16 @@ def min_modules_rule(m, f):
 
 
 def production_capacity_rule(m, s, t, f):
-    r""":math:`p_{s,t,f} \le c_f\, n_{f,t}`."""
+    r""":math:`p_{s,t,f} \le c_f \big(n_{f,t} - (1 - \rho_f) \sum_{y + \ell_f = t} b_{f,y}\big)`."""
     dd = m.data.domestic
     cap = dd.module_capacity[f]
-    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap, m.b[f, y]) for y in dd.producing[(f, t)]], "<=",
-               cap * dd.existing[f])
+    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap * ramp_share(dd, f, y, t), m.b[f, y])
+                                              for y in dd.producing[(f, t)]], "<=", cap * dd.existing[f])
+
+
+def ramp_share(dd, f, start, t) -> float:
+    """Share of the capacity of a module started in ``start`` that produces in year ``t``."""
+    return dd.ramp_up.get(f, 1.0) if start + dd.build_years[f] == t else 1.0
 
 
 def module_floor_rule(m, i, t):

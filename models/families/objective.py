@@ -12,9 +12,14 @@ decided once for all scenarios):
 Scenario costs (:math:`\delta_y` the discount factor, :math:`\chi` the carbon price):
 
 .. math::
-    C^{2}_s = \sum_{y,o} \delta_y \big(P_o \phi^{p}_{s,y,o} (1 + \tau_o) + g_o + \chi e_o\big) q_{s,y,o}
-      + \sum_{y,f} \delta_y (k_f - \psi_f + \chi e_f)\, p_{s,y,f}
+    C^{2}_s = \sum_{y,o} \delta_y \big(\tilde P_{s,y,o} (1 + \tau_{y,o}) + t_{y,o} + g_o + \chi e_o\big) q_{s,y,o}
+      + \sum_{y,f} \delta_y (k_f + \chi e_f)\, p_{s,y,f} - \mathrm{PLI}_s
       + \sum_{i,y} \delta_y (h_i I_{s,i,y} + \lambda_i u_{s,i,y})
+
+with the price before duty :math:`\tilde P_{s,y,o} = \max(P_o \phi^{p}_{s,y,o}, \underline P_{y,o})`, the ad
+valorem :math:`\tau_{y,o}` of the most specific Tariffs row that sets one (else the country's tariff)
+and its specific duty :math:`t_{y,o}` (SPEC §4 Tariffs), and :math:`\mathrm{PLI}_s` the production-linked
+incentives of :mod:`models.families.incentives`.
 
 Objective: :math:`\min\ C^{1} + \sum_s p_s C^{2}_s + \omega\, \mathrm{CVaR}_\alpha(C^{1} + C^{2}_s)`.
 Each component is a named Pyomo Expression, so the plan's cost breakdown is read from the
@@ -23,7 +28,7 @@ same terms the solver minimised and adds up to the objective.
 
 from __future__ import annotations
 
-from models.families import financing, risk
+from models.families import financing, incentives, risk
 from models.families.expr import linear
 
 SYMBOLS = [
@@ -33,10 +38,13 @@ SYMBOLS = [
     (r"O_f", "fixed opex per producing module-year", "Facilities.fixed_opex_per_module"),
     (r"P_o", "ex-works unit cost", "Offers.unit_cost"),
     (r"\phi^{p}_{s,y,o}", "product of matching price factors", "Disruptions.price_factor"),
-    (r"\tau_o", "ad valorem tariff of the supplier's country", "Countries.tariff"),
+    (r"\tau_{y,o}", "ad valorem duty: the Tariffs row's, else the supplier's country's",
+     "Tariffs.ad_valorem, Countries.tariff"),
+    (r"t_{y,o}", "specific duty per unit", "Tariffs.specific_duty"),
+    (r"\underline P_{y,o}", "minimum import price (floor on the price before duty)", "Tariffs.min_import_price"),
+    (r"\tilde P_{s,y,o}", "price before duty", "derived"),
     (r"g_o", "freight per unit", "Offers.freight_cost"),
     (r"k_f", "production cost per unit", "Facilities.unit_cost"),
-    (r"\psi_f", "production-linked incentive per unit", "Facilities.pli_subsidy"),
     (r"\chi", "carbon price per tCO2e", "Settings.carbon_price"),
 ]
 
@@ -76,18 +84,19 @@ def scenario_cost(m, component, s):
     d = m.data
     sd, dd, df = d.supply, d.domestic, d.df
     buys, prods = m.ix.buys_in[s], m.ix.prods_in[s]
-    q, p, pf = m.ix.q, m.ix.p, sd.price_factor
+    q, p = m.ix.q, m.ix.p
     if component == "purchases_ex_works":
-        return linear((df[k[1]] * sd.unit_cost[k[2]] * pf.get(k, 1.0), q[k]) for k in buys if sd.unit_cost[k[2]])
+        prices = ((k, sd.price(k)) for k in buys)
+        return linear((df[k[1]] * price, q[k]) for k, price in prices if price)
     if component == "tariffs":
-        return linear((df[k[1]] * sd.unit_cost[k[2]] * pf.get(k, 1.0) * sd.tariff[k[2]], q[k])
-                      for k in buys if sd.tariff[k[2]] and sd.unit_cost[k[2]])
+        duties = ((k, sd.duties(k)) for k in buys)
+        return linear((df[k[1]] * duty, q[k]) for k, duty in duties if duty)
     if component == "freight":
         return linear((df[k[1]] * sd.freight[k[2]], q[k]) for k in buys if sd.freight[k[2]])
     if component == "production":
         return linear((df[k[1]] * dd.unit_cost[k[2]], p[k]) for k in prods if dd.unit_cost[k[2]])
     if component == "pli_subsidy":
-        return linear((-df[k[1]] * dd.pli[k[2]], p[k]) for k in prods if dd.pli[k[2]])
+        return linear(incentives.paid_terms(m, s))
     if component == "holding":
         return linear((df[y] * d.holding_cost[i], m.stock[s, i, y])
                       for i in d.materials if d.holding_cost[i] for y in d.years)

@@ -8,11 +8,13 @@ supply :math:`S_{s,i,y} = \sum_{o \in O_i} q_{s,y,o} + \sum_{f \in F_i} p_{s,y,f
 - average risk: :math:`\sum_o \varrho_o q + \sum_f \varrho_f p \le \bar\varrho\, S`
 - green share: :math:`\sum_{o\ green} q + \sum_{f\ green} p \ge \underline\gamma\, S`
 - carbon intensity: :math:`\sum_o e_o q + \sum_f e_f p \le \bar e\, S`
-- domestic share: :math:`\sum_f p_{s,y,f} \ge \underline\eta\, D_{i,y}`
+- domestic share: :math:`\sum_f p_{s,y,f} \ge \underline\eta\, D_{s,i,y}`
 - non-allied share: :math:`\sum_{o\ non-allied} q \le \bar\theta^{na}\, S`
 - suppliers: :math:`\sum_{o \in O_i} z_o \ge N_i` (horizon-wide)
-- strategic stock: :math:`I_{s,i,y} \ge \underline\beta\, D_{i,y}`
-- service level: :math:`u_{s,i,y} \le \bar\mu\, D_{i,y}`
+- strategic stock: :math:`I_{s,i,y} \ge \underline\beta\, D_{s,i,y}`
+- service level: :math:`u_{s,i,y} \le \bar\mu\, D_{s,i,y}`
+
+(:math:`D_{s,i,y}` the scenario's demand, see :mod:`models.families.stock`.)
 """
 
 from __future__ import annotations
@@ -105,10 +107,10 @@ def carbon_intensity_rule(m, s, i, y):
 
 
 def domestic_share_rule(m, s, i, y):
-    r""":math:`\sum_{f \in F_i} p_{s,y,f} \ge \underline\eta D_{i,y}` (final demand, docs/decisions.md)."""
+    r""":math:`\sum_{f \in F_i} p_{s,y,f} \ge \underline\eta D_{s,i,y}` (final demand, docs/decisions.md)."""
     p = m.ix.p
     prod = [p[(s, y, f)] for f in _prods(m, i, y)]
-    return unit_row(m, prod, ">=", _target(m, "min_domestic_share", s, i, y) * m.data.demand.get((i, y), 0.0))
+    return unit_row(m, prod, ">=", _target(m, "min_domestic_share", s, i, y) * m.data.demand_in(s, i, y))
 
 
 def non_allied_share_rule(m, s, i, y):
@@ -125,20 +127,21 @@ def min_suppliers_rule(m, i):
 
 
 def min_stock_rule(m, s, i, y):
-    r""":math:`I_{s,i,y} \ge \underline\beta D_{i,y}`."""
-    target = _target(m, "min_stock_share", s, i, y) * m.data.demand.get((i, y), 0.0)
+    r""":math:`I_{s,i,y} \ge \underline\beta D_{s,i,y}`."""
+    target = _target(m, "min_stock_share", s, i, y) * m.data.demand_in(s, i, y)
     return unit_row(m, (m.stock[s, i, y],), ">=", target)
 
 
 def max_shortage_rule(m, s, i, y):
-    r""":math:`u_{s,i,y} \le \bar\mu D_{i,y}`."""
-    return unit_row(m, (m.short[s, i, y],), "<=", _target(m, "max_shortage_share", s, i, y) * m.data.demand[(i, y)])
+    r""":math:`u_{s,i,y} \le \bar\mu D_{s,i,y}`."""
+    target = _target(m, "max_shortage_share", s, i, y) * m.data.demand_in(s, i, y)
+    return unit_row(m, (m.short[s, i, y],), "<=", target)
 
 
 # ---- index functions: (s, i, y[, c|u]) only where the target can bind --------------------------
 
-def _keys(d, column, when=lambda i, y, v: True):
-    return [(s, i, y) for (i, y, s), v in d.policy.get(column).items() if when(i, y, v)]
+def _keys(d, column, when=lambda s, i, y, v: True):
+    return [(s, i, y) for (i, y, s), v in d.policy.get(column).items() if when(s, i, y, v)]
 
 
 def _above(ix, weight_o, weight_f, target):
@@ -187,7 +190,7 @@ def carbon_intensity_index(d, ix):
 
 
 def domestic_share_index(d, ix):
-    return _keys(d, "min_domestic_share", lambda i, y, v: v * d.demand.get((i, y), 0.0) > 0)
+    return _keys(d, "min_domestic_share", lambda s, i, y, v: v * d.demand_in(s, i, y) > 0)
 
 
 def non_allied_share_index(d, ix):
@@ -203,11 +206,11 @@ def min_suppliers_index(d, ix):
 
 
 def min_stock_index(d, ix):
-    return _keys(d, "min_stock_share", lambda i, y, v: v * d.demand.get((i, y), 0.0) > 0)
+    return _keys(d, "min_stock_share", lambda s, i, y, v: v * d.demand_in(s, i, y) > 0)
 
 
 def max_shortage_index(d, ix):
-    return _keys(d, "max_shortage_share", lambda i, y, v: v < 1 and (i, y) in d.demand)
+    return _keys(d, "max_shortage_share", lambda s, i, y, v: v < 1 and (i, y) in d.demand)
 
 
 # ---- what a plan realises of a target, in the units of the value as written --------------------
@@ -274,7 +277,7 @@ def non_allied_share_realised(m, s, i, y) -> float:
 
 def domestic_share_realised(m, s, i, y) -> float:
     p = m.ix.p
-    return sum(_v(p[(s, y, f)]) for f in _prods(m, i, y)) / m.data.demand.get((i, y), 0.0)
+    return sum(_v(p[(s, y, f)]) for f in _prods(m, i, y)) / m.data.demand_in(s, i, y)
 
 
 def min_suppliers_realised(m, s, i, y) -> float:
@@ -282,8 +285,8 @@ def min_suppliers_realised(m, s, i, y) -> float:
 
 
 def min_stock_realised(m, s, i, y) -> float:
-    return _v(m.stock[s, i, y]) / m.data.demand.get((i, y), 0.0)
+    return _v(m.stock[s, i, y]) / m.data.demand_in(s, i, y)
 
 
 def max_shortage_realised(m, s, i, y) -> float:
-    return _v(m.short[s, i, y]) / m.data.demand.get((i, y), 0.0)
+    return _v(m.short[s, i, y]) / m.data.demand_in(s, i, y)

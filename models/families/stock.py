@@ -2,9 +2,11 @@ r"""Stock balance per scenario, material and year.
 
 .. math::
     I_{s,i,y} = I_{s,i,y-1} + \sum_{o \in O_i} q_{s,y,o} + \sum_{f \in F_i} p_{s,y,f}
-        - \sum_f a_{f,i}\, p_{s,y,f} - (D_{i,y} - u_{s,i,y})
+        - \sum_f a_{f,i}\, p_{s,y,f} - (D_{s,i,y} - u_{s,i,y})
 
-with :math:`I_{s,i,y_0-1} = I^{0}_i`, :math:`I \ge 0` and :math:`0 \le u_{s,i,y} \le D_{i,y}`.
+with :math:`I_{s,i,y_0-1} = I^{0}_i`, :math:`I \ge 0` and :math:`0 \le u_{s,i,y} \le D_{s,i,y}`. A scenario's
+demand is the Demand sheet's times the demand factors of its matching Disruptions rows:
+:math:`D_{s,i,y} = \phi^{d}_{s,i,y} D_{i,y}`.
 A surplus bought to meet a min order stays in stock.
 """
 
@@ -17,14 +19,16 @@ SYMBOLS = [
     (r"u_{s,i,y}", "unmet demand (shortage) of material i (variable)", "Shortages.quantity"),
     (r"I^{0}_i", "stock before the first year", "Materials.initial_stock"),
     (r"D_{i,y}", "demand of material i in year y", "Demand.quantity"),
+    (r"\phi^{d}_{s,i,y}", "product of the matching demand factors (1 where none)", "Disruptions.demand_factor"),
+    (r"D_{s,i,y}", "demand in scenario s", "derived"),
     (r"h_i", "holding cost per unit of closing stock per year", "Materials.holding_cost"),
     (r"\lambda_i", "shortage penalty per unit", "Materials.shortage_penalty / Settings.shortage_penalty"),
 ]
 
 
 def shortage_bounds(m, s, i, y):
-    r""":math:`0 \le u_{s,i,y} \le D_{i,y}`."""
-    return (0.0, m.data.demand[(i, y)])
+    r""":math:`0 \le u_{s,i,y} \le D_{s,i,y}`."""
+    return (0.0, m.data.demand_in(s, i, y))
 
 
 def supply(m, s, i, y):
@@ -36,10 +40,10 @@ def supply(m, s, i, y):
 
 def balance_rule(m, s, i, y):
     r"""Closing stock = previous + supply - recipe use - met demand:
-    :math:`I_{s,i,y} = I_{s,i,y-1} + S_{s,i,y} - \sum_f a_{f,i} p_{s,y,f} - (D_{i,y} - u_{s,i,y})`."""
+    :math:`I_{s,i,y} = I_{s,i,y-1} + S_{s,i,y} - \sum_f a_{f,i} p_{s,y,f} - (D_{s,i,y} - u_{s,i,y})`."""
     d = m.data
     stock = m.stock
-    demand = d.demand.get((i, y), 0.0)
+    demand = d.demand_in(s, i, y)
     q, p = m.ix.q, m.ix.p
     # stock - previous stock - purchases - production + recipe use - shortage = -demand (+ initial stock)
     pairs = [(1, stock[s, i, y])]

@@ -40,6 +40,7 @@ class ModelData:
     settings: dict[str, Any]
     # materials and demand
     materials: list[str]
+    #: demand as the Demand sheet gives it; a scenario's is :meth:`demand_in`
     demand: dict[tuple[str, int], float]
     initial_stock: dict[str, float]
     holding_cost: dict[str, float]
@@ -53,6 +54,16 @@ class ModelData:
     divergence: dict[str, float] = field(default_factory=dict)
     #: the units HiGHS measures quantities and money in (models.params.units)
     units: data_units.Units = field(default_factory=data_units.Units)
+    #: (scenario, material, year) -> product of the matching Disruptions demand factors, where not 1
+    demand_factor: dict[tuple[str, str, int], float] = field(default_factory=dict)
+
+    def demand_in(self, s: str, i: str, y: int) -> float:
+        """Demand of material i in year y in scenario s: the Demand sheet's x Disruptions.demand_factor."""
+        return self.demand.get((i, y), 0.0) * self.demand_factor.get((s, i, y), 1.0)
+
+    def peak_demand(self, i: str, y: int) -> float:
+        """The largest demand of (i, y) over the scenarios."""
+        return max(self.demand_in(s, i, y) for s in self.scenarios)
 
     @property
     def cvar_weight(self) -> float:
@@ -90,11 +101,17 @@ def build_data(dataset: Dataset) -> ModelData:
         if int(y) in horizon and qty > 0:
             demand[(m, int(y))] = demand.get((m, int(y)), 0.0) + float(qty)
 
+    factors = demand_factors(dataset["Disruptions"], materials, years, set(scenarios))
     policy = data_policies.resolve(dataset["Policies"], materials, years, scenarios)
     supply = data_supply.build(dataset, years, scenarios, set(materials))
     domestic = data_domestic.build(dataset, years, df, float(s.get("discount_rate") or 0.0))
     data_supply.set_binaries(supply, policy.min_suppliers)
-    data_supply.set_big_m(supply, demand, domestic, policy, years, materials)
+    most: dict[tuple[str, int], float] = {}
+    for (_s, i, y), f in factors.items():
+        most[(i, y)] = max(most.get((i, y), 1.0), f)
+    # the big-Ms bound purchases for the scenario of highest demand
+    peak = {k: v * most.get(k, 1.0) for k, v in demand.items()}
+    data_supply.set_big_m(supply, peak, domestic, policy, years, materials)
 
     penalty = _penalties(mats, s.get("shortage_penalty"), supply, domestic)
     return ModelData(
@@ -104,8 +121,29 @@ def build_data(dataset: Dataset) -> ModelData:
         holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
         penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
         nonanticipative=bool(s.get("nonanticipative")), divergence=nonanticipativity.divergence_years(dataset),
-        units=data_units.derive(materials, demand, supply, domestic),
+        units=data_units.derive(materials, demand, supply, domestic), demand_factor=factors,
     )
+
+
+def demand_factors(dis, materials: list[str], years: list[int], scenarios: set[str]) -> dict:
+    """(scenario, material, year) -> product of the demand factors of the Disruptions rows that
+    match (material blank = every material; years from_year..to_year), only where not 1."""
+    out: dict[tuple[str, str, int], float] = {}
+    if dis is None or len(dis) == 0:
+        return out
+    for s, m, lo, hi, factor in zip(col(dis, "scenario"), col(dis, "material"), col(dis, "from_year"),
+                                    col(dis, "to_year"), col(dis, "demand_factor")):
+        factor = num(factor, 1.0)
+        if factor == 1.0 or s not in scenarios:
+            continue
+        first = years[0] if blank(lo) else int(lo)
+        last = years[-1] if blank(hi) else int(hi)
+        for i in (materials if blank(m) else [m]):
+            for y in years:
+                if first <= y <= last:
+                    out[(s, i, y)] = out.get((s, i, y), 1.0) * factor
+    out = {k: v for k, v in out.items() if v != 1.0}
+    return out
 
 
 def _penalties(mats, setting: Any, supply: data_supply.SupplyData,

@@ -32,7 +32,14 @@ class DomesticData:
     build_years: dict[str, int] = field(default_factory=dict)
     carbon: dict[str, float] = field(default_factory=dict)
     green: dict[str, bool] = field(default_factory=dict)
+    #: production-linked incentive per unit: pli_subsidy + pli_rate x pli_reference_price
     pli: dict[str, float] = field(default_factory=dict)
+    #: facility -> (first, last) year PLI is paid (the horizon's ends where blank)
+    pli_years: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: facility -> most PLI paid in a year, only where capped
+    pli_cap: dict[str, float] = field(default_factory=dict)
+    #: share of a new module's capacity in its first producing year
+    ramp_up: dict[str, float] = field(default_factory=dict)
     risk: dict[str, float] = field(default_factory=dict)
     #: (f, y): modules may start at f in y
     builds: list[tuple[str, int]] = field(default_factory=list)
@@ -65,19 +72,29 @@ def lifetime_share(last_year: int, start: int, build_years: int, lifetime: int) 
     return min(1.0, max(0, last_year - (start + build_years) + 1) / lifetime)
 
 
-def pv_factor(kind: str, rate: float, tenor: int, discount: float) -> float:
-    """PV, at the draw year, of repaying one unit drawn (SPEC §1 Financing).
+def pv_factor(kind: str, rate: float, tenor: int, discount: float, grace: int = 0, fee: float = 0.0) -> float:
+    """PV, at the draw year, of repaying one unit drawn (SPEC §1 Financing, §4 Levers).
 
-    Annuity at ``rate`` over ``tenor`` years starting the year after the draw, every payment
-    counted (also after the horizon), discounted at the planning rate. Tenor 0: paid in the
-    draw year (1). A grant costs 0; a budget source is rate 0, tenor 0 (1).
+    Years j = 1..tenor after the draw: interest only (``rate``) in the first ``grace`` years, then
+    a level annuity at ``rate`` over the remaining ``tenor - grace`` years; in every year a
+    guarantee ``fee`` on the balance outstanding at its start. Every payment counts (also after
+    the horizon), discounted at the planning rate. Tenor 0: paid in the draw year (1). A grant
+    costs 0; a budget source is rate 0, tenor 0 (1).
     """
     if kind == "grant":
         return 0.0
     if kind == "budget" or tenor <= 0:
         return 1.0
-    payment = rate / (1.0 - (1.0 + rate) ** -tenor) if rate > 0 else 1.0 / tenor
-    return payment * sum((1.0 + discount) ** -j for j in range(1, tenor + 1))
+    grace = min(max(grace, 0), tenor - 1)
+    left = tenor - grace
+    annuity = rate / (1.0 - (1.0 + rate) ** -left) if rate > 0 else 1.0 / left
+    pv, balance = 0.0, 1.0
+    for j in range(1, tenor + 1):
+        interest = rate * balance
+        payment = interest if j <= grace else annuity
+        pv += (payment + fee * balance) * (1.0 + discount) ** -j
+        balance -= payment - interest
+    return pv
 
 
 def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: float) -> DomesticData:
@@ -86,22 +103,25 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
     first, last = years[0], years[-1]
     lifetime: dict[str, int] = {}
     earliest: dict[str, int] = {}
-    for (f, m, mc, mx, ex, cx, fo, uc, by, ey, ci, gr, pl, rk, lt) in zip(
+    _incentives(d, fac, first, last)
+    for (f, m, mc, mx, ex, cx, fo, uc, by, ey, ci, gr, pl, rk, lt, rate, ref) in zip(
             col(fac, "facility"), col(fac, "material"), col(fac, "module_capacity"), col(fac, "max_modules"),
             col(fac, "existing_modules"), col(fac, "capex_per_module"), col(fac, "fixed_opex_per_module"),
             col(fac, "unit_cost"), col(fac, "build_years"), col(fac, "earliest_year"),
             col(fac, "carbon_intensity"), col(fac, "green"), col(fac, "pli_subsidy"), col(fac, "risk"),
-            col(fac, "lifetime_years")):
+            col(fac, "lifetime_years"), col(fac, "pli_rate"), col(fac, "pli_reference_price")):
         d.facilities.append(f)
         d.material[f], d.module_capacity[f] = m, num(mc)
         d.max_modules[f], d.existing[f] = int(num(mx)), int(num(ex))
         d.capex[f], d.fixed_opex[f], d.unit_cost[f] = num(cx), num(fo), num(uc)
         d.build_years[f] = int(num(by, 2))
         d.carbon[f], d.green[f], d.pli[f], d.risk[f] = num(ci), bool(gr), num(pl), num(rk, 0.05)
+        d.pli[f] += num(rate) * num(ref)
         lifetime[f] = max(1, int(num(lt, 25)))
         earliest[f] = first if blank(ey) else int(ey)
 
     d.facility_row = dict(zip(col(fac, "facility"), excel_rows(fac)))
+    d.ramp_up = {f: num(r, 1.0) for f, r in zip(col(fac, "facility"), col(fac, "ramp_up"))}
     for f, least in zip(col(fac, "facility"), col(fac, "min_modules")):
         if int(num(least)) > d.existing[f]:
             d.min_modules[f] = int(num(least))
@@ -131,6 +151,21 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
     return d
 
 
+def _incentives(d: DomesticData, fac, first: int, last: int) -> None:
+    """The years PLI is paid and its yearly cap (SPEC §4 Levers); the amount per unit is ``d.pli``."""
+    for f, lo, hi, cap in zip(col(fac, "facility"), col(fac, "pli_from_year"), col(fac, "pli_to_year"),
+                              col(fac, "pli_cap")):
+        d.pli_years[f] = (first if blank(lo) else int(lo), last if blank(hi) else int(hi))
+        if not blank(cap):
+            d.pli_cap[f] = float(cap)
+
+
+def pli_paid(d: DomesticData, f: str, year: int) -> float:
+    """PLI per unit produced at ``f`` in ``year`` (0 outside its years)."""
+    lo, hi = d.pli_years.get(f, (year, year))
+    return d.pli.get(f, 0.0) if lo <= year <= hi else 0.0
+
+
 def _financing(d: DomesticData, fin, discount: float) -> None:
     """Sources, their PV factors, and the (source, facility, year) draws they may make."""
     if fin is None or len(fin) == 0:
@@ -139,13 +174,13 @@ def _financing(d: DomesticData, fin, discount: float) -> None:
     d.source_row = dict(zip(col(fin, "source"), excel_rows(fin)))
     available: dict[str, int] = {}
     green_only: dict[str, bool] = {}
-    for k, kind, lim, rate, tenor, fee, mind, go, af in zip(
+    for k, kind, lim, rate, tenor, fee, mind, go, af, grace, guarantee in zip(
             col(fin, "source"), col(fin, "kind"), col(fin, "limit"), col(fin, "annual_rate"),
             col(fin, "tenor_years"), col(fin, "arrangement_fee"), col(fin, "min_draw"), col(fin, "green_only"),
-            col(fin, "available_from")):
+            col(fin, "available_from"), col(fin, "grace_years"), col(fin, "guarantee_fee")):
         d.sources.append(k)
         d.limit[k], d.fee[k], d.min_draw[k] = num(lim), num(fee), num(mind)
-        d.pv_factor[k] = pv_factor(kind, num(rate), int(num(tenor)), discount)
+        d.pv_factor[k] = pv_factor(kind, num(rate), int(num(tenor)), discount, int(num(grace)), num(guarantee))
         available[k] = -10**9 if blank(af) else int(af)
         green_only[k] = bool(go)
     d.draws = [(k, f, y) for (f, y) in d.builds if d.capex[f] > 0 for k in d.sources
@@ -161,12 +196,12 @@ ROUNDING_TOL = 1e-6
 
 def module_floor(d, i: str, t: int) -> int:
     """Whole modules producing ``i`` in ``t`` that its domestic-share targets need (``d`` a
-    ModelData; models.families.capacity.module_floor_rule): ceil(max_s share x demand / the largest
+    ModelData; models.families.capacity.module_floor_rule): ceil(max_s share x its demand / the largest
     module of a facility that can make i in t); 0 without a target or a producer."""
     dd = d.domestic
     caps = [dd.module_capacity[f] for f in dd.material if dd.material[f] == i and (f, t) in dd.producing
             and dd.module_capacity[f] > 0]
-    need = max((share * d.demand.get((i, t), 0.0) for (mi, y, _s), share
+    need = max((share * d.demand_in(s, i, t) for (mi, y, s), share
                 in d.policy.get("min_domestic_share").items() if mi == i and y == t), default=0.0)
     if not caps or need <= 0:
         return 0

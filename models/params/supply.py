@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from planner.schema.dataset import Dataset
+from planner.schema.tariffs import Tariffs, rows_of
 
 from models.params.tables import blank, col, excel_rows, num, opt
 
@@ -29,12 +30,16 @@ class SupplyData:
     country: dict[int, str] = field(default_factory=dict)
     unit_cost: dict[int, float] = field(default_factory=dict)
     tariff: dict[int, float] = field(default_factory=dict)
+    #: (year, offer) -> (ad valorem, specific duty, minimum import price) where a Tariffs row applies
+    duty: dict[tuple[int, int], tuple[float, float, float]] = field(default_factory=dict)
     freight: dict[int, float] = field(default_factory=dict)
     carbon: dict[int, float] = field(default_factory=dict)
     min_order: dict[int, float] = field(default_factory=dict)
     contract_cost: dict[int, float] = field(default_factory=dict)
     #: offers with Offers.must_contract true
     must_contract: set[int] = field(default_factory=set)
+    #: first year the offer can deliver: its available_from, and for a supplier the plan must
+    #: qualify, first_year + Suppliers.qualification_years
     available_from: dict[int, int] = field(default_factory=dict)
     risk: dict[int, float] = field(default_factory=dict)
     green: dict[int, bool] = field(default_factory=dict)
@@ -62,10 +67,24 @@ class SupplyData:
     contract_bin: list[int] = field(default_factory=list)
     qual_bin: list[str] = field(default_factory=list)
 
-    def landed(self, key: Buy) -> float:
-        """unit_cost x price_factor x (1 + tariff) + freight (docs/decisions.md "Price factor")."""
+    def price(self, key: Buy) -> float:
+        """Unit price before duty: max(unit_cost x price_factor, min_import_price)."""
         o = key[2]
-        return self.unit_cost[o] * self.price_factor.get(key, 1.0) * (1.0 + self.tariff[o]) + self.freight[o]
+        paid = self.unit_cost[o] * self.price_factor.get(key, 1.0)
+        duty = self.duty.get((key[1], o))
+        return max(paid, duty[2]) if duty else paid
+
+    def duties(self, key: Buy) -> float:
+        """Duty per unit: price x ad valorem (the Tariffs row's, else the country's) + specific duty."""
+        duty = self.duty.get((key[1], key[2]))
+        if duty is None:
+            return self.price(key) * self.tariff[key[2]]
+        return self.price(key) * duty[0] + duty[1]
+
+    def landed(self, key: Buy) -> float:
+        """max(unit_cost x price_factor, min_import_price) x (1 + ad valorem) + specific duty + freight
+        (SPEC §4 Tariffs; docs/decisions.md "Price factor")."""
+        return self.price(key) + self.duties(key) + self.freight[key[2]]
 
 
 def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: set[str]) -> SupplyData:
@@ -81,13 +100,17 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
     s_ids = col(sup, "supplier")
     d.sup_country = dict(zip(s_ids, col(sup, "country")))
     d.sup_capacity = dict(zip(s_ids, (opt(v) for v in col(sup, "capacity"))))
-    d.sup_qual_cost = dict(zip(s_ids, (num(v) for v in col(sup, "qualification_cost"))))
+    qualified = dict(zip(s_ids, col(sup, "qualified")))
+    # an already qualified supplier costs nothing to qualify and delivers at once
+    d.sup_qual_cost = {u: 0.0 if qualified[u] else num(v) for u, v in zip(s_ids, col(sup, "qualification_cost"))}
+    ready = {u: years[0] + (0 if qualified[u] else int(num(v))) for u, v in zip(s_ids, col(sup, "qualification_years"))}
     d.sup_row = dict(zip(s_ids, excel_rows(sup)))
     s_risk = dict(zip(s_ids, (num(v) for v in col(sup, "risk"))))
     s_green = dict(zip(s_ids, col(sup, "green_certified")))
 
     off = dataset["Offers"]
     first = years[0]
+    tariffs = Tariffs(rows_of(dataset["Tariffs"]))
     offer_cap: dict[int, float | None] = {}
     rows = excel_rows(off)
     for o, (u, m, uc, cap, fr, ci, mo, cc, af, must) in enumerate(zip(
@@ -96,15 +119,20 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
             col(off, "contract_cost"), col(off, "available_from"), col(off, "must_contract"))):
         c = d.sup_country.get(u, "")
         tariff = c_tariff.get(c, 0.0)
+        duty = _duties(tariffs, c, m, years, tariff) if tariffs else {}
         d.all_offer_material.append(m)
-        d.all_offer_landed.append(float(uc) * (1.0 + tariff) + num(fr))
+        # the highest landed cost over the horizon (no price factor): it prices a shortage
+        untaxed = [float(uc) * (1.0 + tariff)] if len(duty) < len(years) else []
+        d.all_offer_landed.append(max(untaxed + [max(float(uc), floor) * (1.0 + av) + spec
+                                                 for av, spec, floor in duty.values()]) + num(fr))
         if c_sanct.get(c, False) or m not in materials:
             continue  # a sanctioned country's offers get no variables at all
         d.offers.append(o)
         d.supplier[o], d.material[o], d.country[o] = u, m, c
         d.unit_cost[o], d.tariff[o], d.freight[o] = float(uc), tariff, num(fr)
         d.carbon[o], d.min_order[o], d.contract_cost[o] = num(ci), num(mo), num(cc)
-        d.available_from[o] = first if blank(af) else int(af)
+        d.available_from[o] = max(first if blank(af) else int(af), ready.get(u, first))
+        d.duty.update({(y, o): v for y, v in duty.items()})
         if must:
             d.must_contract.add(o)
         d.risk[o] = 1.0 - (1.0 - c_risk.get(c, 0.0)) * (1.0 - s_risk.get(u, 0.0))
@@ -119,6 +147,18 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
     _disruptions(d, dataset["Disruptions"], years, set(scenarios))
     _purchase_index(d, offer_cap, years, scenarios)
     return d
+
+
+def _duties(tariffs: Tariffs, country: str, material: str, years: list[int],
+             tariff: float) -> dict[int, tuple[float, float, float]]:
+    """Per year where a Tariffs row applies: (ad valorem, specific duty, minimum import price); the
+    country's tariff where no row sets the ad valorem."""
+    out = {}
+    for y in years:
+        at = tariffs.at(country, material, y)
+        if at:
+            out[y] = (at.get("ad_valorem", tariff), at.get("specific_duty", 0.0), at.get("min_import_price", 0.0))
+    return out
 
 
 def set_binaries(d: SupplyData, min_suppliers: dict[str, int]) -> None:

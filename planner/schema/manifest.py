@@ -173,6 +173,11 @@ SHEETS: tuple[Sheet, ...] = (
         _share("risk", "Company-specific risk; effective risk = 1-(1-country risk)(1-supplier risk).",
                default=0.0),
         Column("green_certified", "boolean", "Green / responsible-sourcing certified.", default=False),
+        Column("qualified", "boolean", "Already qualified: no qualification cost and no qualification delay.",
+               default=False),
+        Column("qualification_years", "integer", "A supplier the plan qualifies delivers only from first_year + "
+               "qualification_years (audits, samples, regulatory approval).", default=0, minimum=0,
+               maximum=MAX_SPAN_YEARS, unit="years"),
     ), key=("supplier",)),
     Sheet("Offers", True, "supplier and material it can supply", (
         Column("supplier", "id", "Supplier.", required=True, ref="Suppliers"),
@@ -214,9 +219,18 @@ SHEETS: tuple[Sheet, ...] = (
                default=FIRST_YEAR, unit="year"),
         _amount("carbon_intensity", "Emissions per unit produced.", "tCO2e/unit", MAX_RATIO, default=0.0),
         Column("green", "boolean", "Counts as green supply.", default=False),
-        _amount("pli_subsidy", "Production-linked incentive per unit produced (a negative cost).",
+        _amount("pli_subsidy", "Production-linked incentive per unit produced (a negative cost), paid in the "
+                "PLI years only, within pli_cap.", "currency/unit", MAX_UNIT_MONEY, default=0.0),
+        _share("pli_rate", "Production-linked incentive as a share of sales value: pli_rate x "
+               "pli_reference_price per unit produced, beside pli_subsidy.", default=0.0),
+        _amount("pli_reference_price", "Price per unit the PLI rate is paid on (the scheme's sales value).",
                 "currency/unit", MAX_UNIT_MONEY, default=0.0),
+        Column("pli_from_year", "integer", "First year PLI is paid (blank: from the first year).", unit="year"),
+        Column("pli_to_year", "integer", "Last year PLI is paid (blank: to the last year).", unit="year"),
+        _amount("pli_cap", "Most PLI paid to the facility in a year (blank: no cap).", "currency/year", MAX_MONEY),
         _share("risk", "Risk of domestic production.", default=0.05),
+        _share("ramp_up", "Share of a new module's capacity in its first producing year (1 = full capacity at "
+               "once).", default=1.0),
         Column("lifetime_years", "integer", "Economic lifetime of a module.", default=25, minimum=1,
                maximum=MAX_SPAN_YEARS, unit="years"),
         Column("location", "text", "Location (shown only).", default=""),
@@ -231,8 +245,13 @@ SHEETS: tuple[Sheet, ...] = (
         Column("kind", "choice", "Kind of source.", required=True, choices=FINANCING_KINDS),
         _amount("limit", "Most that can be drawn over the horizon.", "currency", MAX_MONEY, required=True),
         _amount("annual_rate", "Interest rate of the repayment annuity.", "per year", 1.0, default=0.0),
-        Column("tenor_years", "integer", "Repayment years (0 = paid at once).", default=0, minimum=0,
+        Column("tenor_years", "integer", "Repayment years (0 = paid at once), grace years included.", default=0,
+               minimum=0, maximum=MAX_SPAN_YEARS, unit="years"),
+        Column("grace_years", "integer", "Years after the draw with interest only (annual_rate x draw); level "
+               "repayments over the rest of the tenor (less than tenor_years).", default=0, minimum=0,
                maximum=MAX_SPAN_YEARS, unit="years"),
+        _amount("guarantee_fee", "Yearly fee as a share of the balance outstanding over the tenor (a guarantee "
+                "or commitment charge).", "per year", 1.0, default=0.0),
         _amount("arrangement_fee", "One-off fee if the source is used at all.", "currency", MAX_MONEY, default=0.0),
         _amount("min_draw", "Least total draw if used.", "currency", MAX_MONEY, default=0.0),
         Column("green_only", "boolean", "May fund only green facilities.", default=False),
@@ -275,7 +294,23 @@ SHEETS: tuple[Sheet, ...] = (
         _share("capacity_factor", "Multiplier on the affected offers' capacity and min_order (0 = export ban).",
                default=1.0),
         _amount("price_factor", "Multiplier on the affected offers' unit cost.", "multiplier", 100.0, default=1.0),
+        _amount("demand_factor", "Multiplier on the demand of the affected materials (1.5 = half again as much; "
+                "leave country and supplier blank).", "multiplier", 100.0, default=1.0),
     ), key=()),
+    Sheet("Tariffs", False, "trade measure on a product and origin", (
+        Column("country", "id", "Country of origin (blank: every country).", ref="Countries"),
+        Column("material", "id", "Material (blank: every material).", ref="Materials"),
+        Column("from_year", "integer", "First year the measure applies (blank: from the first year).",
+               unit="year"),
+        Column("to_year", "integer", "Last year the measure applies (blank: to the last year).", unit="year"),
+        _share("ad_valorem", "Ad valorem duty; replaces the country's tariff where it matches."),
+        _amount("specific_duty", "Duty per unit (e.g. an anti-dumping duty).", "currency/unit", MAX_UNIT_MONEY),
+        _amount("min_import_price", "Floor on the unit price before duty (a minimum import price).",
+                "currency/unit", MAX_UNIT_MONEY),
+    ), key=(), notes="Landed cost = max(unit_cost x price_factor, min_import_price) x (1 + ad_valorem) + "
+       "specific_duty + freight. For each column, the matching row that names the most of country and "
+       "material wins; equally specific rows that disagree for the same country, material and year are an "
+       "error. A column left blank on a row does not apply."),
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}

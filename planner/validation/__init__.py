@@ -11,6 +11,7 @@ warnings). Modules, by concern:
 - :mod:`.policies`   equally specific Policies rows that disagree
 - :mod:`.requirements` required builds and contracts the data rules out, existing modules
 - :mod:`.magnitudes` products of inputs beyond what the solver takes
+- :mod:`.levers`     rows of the levers (demand factors, grace, PLI and tariff windows, tariff conflicts)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from planner.schema import manifest
 from planner.schema.dataset import Dataset, Source
 from planner.schema.problems import InputError, Problem
 from planner.io.reading.sheets import RawWorkbook
-from planner.validation import crosscheck, magnitudes, policies, requirements
+from planner.validation import crosscheck, levers, magnitudes, policies, requirements
 from planner.validation.settings import parse_settings
 from planner.validation.tables import Report, Typed, check_keys, empty_typed, type_sheet
 
@@ -50,6 +51,11 @@ def validate(raw: RawWorkbook, source: Source | None = None) -> tuple[Dataset, l
     crosscheck.check_horizon(typed, settings, report)
     crosscheck.check_disruption_years(typed["Disruptions"], settings, report)
     crosscheck.check_probabilities(typed["Scenarios"], report)
+    levers.check_demand_factors(typed["Disruptions"], report)
+    levers.check_grace(typed["Financing"], report)
+    levers.check_windows(typed["Facilities"], "pli_from_year", "pli_to_year", report)
+    levers.check_windows(typed["Tariffs"], "from_year", "to_year", report)
+    levers.check_tariff_conflicts(typed["Tariffs"], settings, report)
     crosscheck.check_policy_rows(typed["Policies"], report)
     requirements.check_existing_modules(typed["Facilities"], report)
     requirements.check_min_modules(typed["Facilities"], settings, report)

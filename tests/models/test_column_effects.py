@@ -75,6 +75,8 @@ def both(*changes):
 SB_P = {"supplier": "SB", "material": "P"}
 SA_P = {"supplier": "SA", "material": "P"}
 F = {"facility": "F"}
+#: Repayment of 1 at 10% over two years, each year.
+ANNUITY = 0.1 / (1 - 1.1 ** -2)
 #: Two equally likely scenarios, "base" and "ban" (whose disruptions each case adds).
 EVEN = add("Scenarios", {"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5})
 BAN_2027 = both(EVEN,
@@ -232,6 +234,66 @@ CASES = [
     ("min_stock_share", add("Policies", {"material": "P", "min_stock_share": 0.1}), BASE + 100 + 60),
     ("max_shortage_share", both(cell("Offers", SB_P, capacity=10), cell("Offers", SA_P, capacity=10),
                                 add("Policies", {"material": "P", "max_shortage_share": 0.3})), "infeasible"),
+    # --- Levers (SPEC §4) ---
+    # demand x1.5 in "ban" 2027: F 40 + SB 110, so "ban" costs 840 + 240 + 1100 = 2180
+    ("demand_factor", both(EVEN, add("Disruptions", {"scenario": "ban", "material": "P", "from_year": 2027,
+                                                     "demand_factor": 1.5})), 0.5 * 1680 + 0.5 * 2180),
+    # no demand in "ban" 2027 (blank material: every one): nothing bought or made that year
+    ("demand_factor 0", both(EVEN, add("Disruptions", {"scenario": "ban", "from_year": 2027, "demand_factor": 0})),
+     0.5 * 1680 + 0.5 * 840),
+    # 10% of sales at a reference price of 20: 2 per unit on F's 40 a year
+    ("pli_rate + pli_reference_price", cell("Facilities", F, pli_rate=0.1, pli_reference_price=20), BASE - 160),
+    ("pli_from_year", cell("Facilities", F, pli_rate=0.1, pli_reference_price=20, pli_from_year=2027), BASE - 80),
+    ("pli_to_year", cell("Facilities", F, pli_rate=0.1, pli_reference_price=20, pli_to_year=2026), BASE - 80),
+    # 80 a year earned, 50 paid
+    ("pli_cap", cell("Facilities", F, pli_rate=0.1, pli_reference_price=20, pli_cap=50), BASE - 100),
+    # the per-unit subsidy obeys the same window and cap: 1 x 40 in 2027 only; 2 x 40 capped at 50 a year
+    ("pli_subsidy in its window", cell("Facilities", F, pli_subsidy=1, pli_from_year=2027), BASE - 40),
+    ("pli_subsidy within the cap", cell("Facilities", F, pli_subsidy=2, pli_cap=50), BASE - 100),
+    # both add up: (1 + 0.1 x 20) x 40 = 120 a year
+    ("pli_subsidy beside pli_rate", cell("Facilities", F, pli_subsidy=1, pli_rate=0.1, pli_reference_price=20),
+     BASE - 240),
+    # the new module gives half its 40 in its first (and only) producing year: saves 20 x 4 = 80
+    ("ramp_up", cell("Facilities", F, ramp_up=0.5, **CANDIDATE), BASE - 80),
+    # ... which no longer pays for a capex of 100 (lifetime 1): not built
+    ("ramp_up against capex", cell("Facilities", F, ramp_up=0.5, capex_per_module=100, lifetime_years=1,
+                                   **CANDIDATE), BASE),
+    ("Suppliers.qualified", cell("Suppliers", {"supplier": "SB"}, qualification_cost=100, qualified=True), BASE),
+    # SB delivers only from 2027: 2026 from SA (960), 2027 as base (840)
+    ("qualification_years", cell("Suppliers", {"supplier": "SB"}, qualification_years=1), 1800),
+    ("qualification_years of a qualified supplier", cell("Suppliers", {"supplier": "SB"}, qualification_years=1,
+                                                         qualified=True), BASE),
+    # a 10% loan over 2 years with 1 year's grace, at discount rate 0: 0.1 + 1.1 = 1.2 per unit
+    ("grace_years", both(cell("Facilities", F, capex_per_module=100, lifetime_years=1, **CANDIDATE),
+                         add("Financing", {"source": "L", "kind": "multilateral_loan", "limit": 1000,
+                                           "annual_rate": 0.1, "tenor_years": 2, "grace_years": 1})),
+     BASE - 160 + 120),
+    # the same loan without grace (annuity 0.576190 a year) and a 1% fee on the balance opening
+    # each year: 1 in year 1, 1 - (0.576190 - 0.1) in year 2
+    ("guarantee_fee", both(cell("Facilities", F, capex_per_module=100, lifetime_years=1, **CANDIDATE),
+                           add("Financing", {"source": "L", "kind": "multilateral_loan", "limit": 1000,
+                                             "annual_rate": 0.1, "tenor_years": 2, "guarantee_fee": 0.01})),
+     BASE - 160 + 100 * (2 * ANNUITY + 0.01 * (1 + 1 - (ANNUITY - 0.1)))),
+    # --- Tariffs (SPEC §4) ---
+    ("Tariffs.ad_valorem", add("Tariffs", {"country": "B", "ad_valorem": 0.1}), 2 * (240 + 660)),
+    ("Tariffs.ad_valorem replaces the country's", both(cell("Countries", {"country": "B"}, tariff=0.1),
+                                                       add("Tariffs", {"country": "B", "ad_valorem": 0})), BASE),
+    # SB landed 10 + 1.5 < 12
+    ("specific_duty", add("Tariffs", {"country": "B", "material": "P", "specific_duty": 1.5}), 2 * (240 + 690)),
+    # every origin's P at least 11 before duty: SB at 11
+    ("min_import_price", add("Tariffs", {"material": "P", "min_import_price": 11}), 2 * (240 + 660)),
+    # ... in 2027 only
+    ("Tariffs years", add("Tariffs", {"material": "P", "from_year": 2027, "to_year": 2027, "min_import_price": 11}),
+     840 + 900),
+    # the floor applies before the ad valorem: max(10, 11) x 1.1 = 12.1 > SA's 12
+    ("min_import_price before ad_valorem", add("Tariffs", {"material": "P", "min_import_price": 11},
+                                                {"country": "B", "ad_valorem": 0.1}), 1920),
+    # (B, P) names more than (B): its 0 wins for SB-P; R (from A) pays the (R) row's 0.5, so F's
+    # unit costs 5 + 1.5
+    ("most specific Tariffs row wins", add("Tariffs", {"country": "B", "ad_valorem": 0.5},
+                                           {"material": "R", "ad_valorem": 0.5},
+                                           {"country": "B", "material": "P", "ad_valorem": 0}),
+     2 * (40 * (5 + 1.5) + 600)),
     # --- Scenarios and Disruptions ---
     ("export ban", BAN_2027, 0.5 * 1680 + 0.5 * 1800),
     ("Scenarios.probability", both(

@@ -64,6 +64,9 @@ def rich_records() -> tuple[dict, dict]:
         "Scenarios": [{"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}],
         "Disruptions": [{"scenario": "ban", "country": "AU", "from_year": 2027, "capacity_factor": 0.5,
                          "price_factor": 2.0}],
+        # a price floor below CN's ore price and no duty: present (every column of the manifest), no effect
+        "Tariffs": [{"material": "ORE", "from_year": 2026, "to_year": 2027, "specific_duty": 0.0,
+                     "min_import_price": 1.0}],
     }
     return settings, records
 

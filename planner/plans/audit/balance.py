@@ -3,7 +3,7 @@
     stock(s, y, m) = stock(s, y-1, m) [initial_stock before first_year]
                      + purchases(s, y, m) + production(s, y, m)
                      - Σ_f x(s, y, f) × quantity_per_unit(f, m)      (Recipes)
-                     - (demand(y, m) - shortage(s, y, m))
+                     - (demand(s, y, m) - shortage(s, y, m))      (demand factors applied)
     stock ≥ 0,  0 ≤ shortage ≤ demand
 
 Missing rows of Stock and Shortages are zero.
@@ -36,7 +36,7 @@ def flows(d: AuditData) -> pd.DataFrame:
         frame["consumption"] = 0.0
     years = grid.get_level_values("year")
     mats = grid.get_level_values("material")
-    frame["demand"] = d.demand.reindex(pd.MultiIndex.from_arrays([mats, years])).fillna(0.0).to_numpy(float)
+    frame["demand"] = d.scenario_demand(grid)
     frame["shortage"] = _on(grid, d.shortage)
     frame["stock"] = _on(grid, d.stock)
     initial = d.plan.dataset["Materials"].drop_duplicates("material").set_index("material")["initial_stock"]

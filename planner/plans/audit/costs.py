@@ -3,20 +3,22 @@ plan's decisions (SPEC: model semantics; docs/decisions.md).
 
 First stage (the same in every scenario; one-off costs fall in first_year, df = 1):
 
-- qualification = Σ Suppliers.qualification_cost over suppliers with a contracted offer
+- qualification = Σ Suppliers.qualification_cost over suppliers with a contracted offer, not ``qualified``
 - contracts = Σ Offers.contract_cost over contracted offers
 - arrangement_fees = Σ Financing.arrangement_fee over sources drawn at all
 - fixed_opex = Σ_{f,y} df(y) × fixed_opex_per_module × producing(f, y)
 - capex (no Financing sheet) = Σ_{f,y} df(y) × capex_per_module × started(f, y) × share(f, y)
 - financing = Σ draw × PV(source, y) × share(f, y), PV the present value at the discount rate
-  of the repayments of one unit drawn in y: an annuity at annual_rate over tenor_years from
-  y+1 (tenor 0: df(y); budget: rate 0, tenor 0; grant: 0)
+  of the repayments of one unit drawn in y: interest only for grace_years, then an annuity at
+  annual_rate over the rest of tenor_years, from y+1, plus guarantee_fee × the balance opening
+  each year (tenor 0: df(y); budget: rate 0, tenor 0; grant: 0)
 
 Second stage, per scenario s (yearly costs × df(y)):
 
-- purchases_ex_works = Σ q × unit_cost × pf;  tariffs = Σ q × unit_cost × pf × tariff;
-  freight = Σ q × freight_cost
-- production = Σ x × Facilities.unit_cost;  pli_subsidy = -Σ x × pli_subsidy
+- purchases_ex_works = Σ q × price;  tariffs = Σ q × duty (price and duty per unit as in
+  planner.plans.audit.data: the Tariffs sheet, else the country's tariff);  freight = Σ q × freight_cost
+- production = Σ x × Facilities.unit_cost;  pli_subsidy = -Σ min(pli_cap, x × (pli_subsidy + pli_rate ×
+  pli_reference_price)) over the years pli_from_year..pli_to_year
 - holding = Σ closing stock × holding_cost;  shortage = Σ shortage × penalty
 - carbon = carbon_price × (Σ q × offer tCO2e + Σ x × facility tCO2e)
 
@@ -73,18 +75,32 @@ def cvar(costs, probabilities, alpha: float) -> float:
     return float(min(eta + np.sum(p * np.maximum(0.0, c - eta)) / (1.0 - alpha) for eta in c))
 
 
-def pv_factor(d: AuditData, kind: str, rate: float, tenor: float, year) -> np.ndarray:
-    """Present value at first_year of repaying one unit drawn in `year`."""
+def pv_factor(d: AuditData, source: pd.Series, year) -> np.ndarray:
+    """Present value at first_year of repaying one unit drawn in `year` from `source` (a Financing row)."""
     dfy = d.df(year)
+    kind = source["kind"]
     if kind == "grant":
         return np.zeros_like(dfy)
-    rate = 0.0 if kind == "budget" or pd.isna(rate) else float(rate)
-    tenor = 0 if kind == "budget" or pd.isna(tenor) else int(tenor)
+    rate, tenor, grace, fee = (0.0 if kind == "budget" or pd.isna(source[c]) else float(source[c])
+                               for c in ("annual_rate", "tenor_years", "grace_years", "guarantee_fee"))
+    tenor, grace = int(tenor), int(grace)
     if tenor <= 0:
         return dfy
-    payment = rate / (1.0 - (1.0 + rate) ** -tenor) if rate > 0 else 1.0 / tenor
-    annuity = sum((1.0 + d.rate) ** -k for k in range(1, tenor + 1))
-    return dfy * payment * annuity
+    return dfy * _repayment_pv(rate, tenor, grace, fee, d.rate)
+
+
+def _repayment_pv(rate: float, tenor: int, grace: int, fee: float, discount: float) -> float:
+    """PV at the draw of one unit repaid over ``tenor`` years: the balance stays 1 for ``grace`` years
+    (interest only), then falls as a level annuity over the rest; each year pays the interest on,
+    and ``fee`` × the balance it opens with, plus the principal repaid."""
+    left = tenor - grace
+    level = rate / (1.0 - (1.0 + rate) ** -left) if rate > 0 else 1.0 / left
+    # balance opening each repayment year k = 0..left-1 of a level annuity: the PV of the payments left
+    opening = np.array([1.0] * grace + [level * sum((1.0 + rate) ** -j for j in range(1, left - k + 1))
+                                        for k in range(left)])
+    principal = np.concatenate([np.zeros(grace), -np.diff(np.append(opening[grace:], 0.0))])
+    paid = opening * (rate + fee) + principal
+    return float(np.sum(paid * (1.0 + discount) ** -np.arange(1, tenor + 1)))
 
 
 def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
@@ -95,7 +111,9 @@ def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
     if known:
         first["contracts"] = float(d.offers.loc[known, "contract_cost"].fillna(0.0).sum())
         suppliers = sorted({s for s, _ in known})
-        first["qualification"] = float(d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0).sum())
+        qualified = d.suppliers["qualified"].reindex(suppliers).fillna(False).astype(bool)
+        cost = d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0)
+        first["qualification"] = float(cost[~qualified].sum())
     if len(d.producing):
         fac = d.producing.index.get_level_values("facility")
         years = d.producing.index.get_level_values("year")
@@ -106,8 +124,7 @@ def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
         draws = d.draws[d.draws["source"].isin(d.financing.index) & d.draws["facility"].isin(d.facilities.index)]
         total = 0.0
         for source, rows in draws.groupby("source"):
-            s = d.financing.loc[source]
-            pv = pv_factor(d, s["kind"], s["annual_rate"], s["tenor_years"], rows["year"].to_numpy(float))
+            pv = pv_factor(d, d.financing.loc[source], rows["year"].to_numpy(float))
             share = d.lifetime_share(rows["facility"], rows["year"])
             total += float(np.sum(rows["draw"].to_numpy(float) * pv * share))
         first["financing"] = total
@@ -135,6 +152,22 @@ def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
                          expected_cost=expected_cost, objective=expected_cost + d.cvar_weight * value)
 
 
+def pli_earned(d: AuditData, prod: pd.DataFrame) -> np.ndarray:
+    """Per Production row: (pli_subsidy + pli_rate × pli_reference_price) × quantity in the PLI years
+    (pli_from_year..pli_to_year, blanks open), at most pli_cap for the facility's year."""
+    fac = d.facilities
+    f = prod["facility"]
+    per_unit = (f.map(fac["pli_subsidy"]).fillna(0.0) + f.map(fac["pli_rate"]).fillna(0.0)
+                * f.map(fac["pli_reference_price"]).fillna(0.0)).to_numpy(float)
+    year = prod["year"].to_numpy(float)
+    start = f.map(fac["pli_from_year"]).fillna(d.first).to_numpy(float)
+    end = f.map(fac["pli_to_year"]).fillna(d.last).to_numpy(float)
+    earned = np.where((year >= start) & (year <= end), per_unit * prod["quantity"].to_numpy(float), 0.0)
+    # the cap holds per facility and year: a facility's rows (one per scenario) are capped one by one
+    cap = f.map(fac["pli_cap"]).to_numpy(float)
+    return np.where(np.isnan(cap), earned, np.minimum(earned, cap))
+
+
 def _second_stage(d: AuditData, flows: pd.DataFrame) -> pd.DataFrame:
     scenarios = list(d.probs.index)
     out = pd.DataFrame(0.0, index=pd.Index(scenarios, name="scenario"), columns=list(SECOND_STAGE))
@@ -147,11 +180,11 @@ def _second_stage(d: AuditData, flows: pd.DataFrame) -> pd.DataFrame:
         _, pf = d.factors(src)
         q = src["quantity"].to_numpy(float)
         dfy = d.df(src["year"].to_numpy(float))
-        unit = o["unit_cost"].to_numpy(float) * pf
+        price, duty = d.prices(src, pf)
         parts = pd.DataFrame({
             "scenario": src["scenario"].to_numpy(object),
-            "purchases_ex_works": q * unit * dfy,
-            "tariffs": q * unit * o["tariff"].to_numpy(float) * dfy,
+            "purchases_ex_works": q * price * dfy,
+            "tariffs": q * duty * dfy,
             "freight": q * o["freight_cost"].to_numpy(float) * dfy,
             "carbon": d.carbon_price * q * o["carbon_intensity"].to_numpy(float) * dfy,
         }).groupby("scenario").sum()
@@ -164,7 +197,7 @@ def _second_stage(d: AuditData, flows: pd.DataFrame) -> pd.DataFrame:
         parts = pd.DataFrame({
             "scenario": prod["scenario"].to_numpy(object),
             "production": x * prod["facility"].map(fac["unit_cost"]).fillna(0.0).to_numpy(float) * dfy,
-            "pli_subsidy": -x * prod["facility"].map(fac["pli_subsidy"]).fillna(0.0).to_numpy(float) * dfy,
+            "pli_subsidy": -pli_earned(d, prod) * dfy,
             "carbon": d.carbon_price * x * prod["facility"].map(fac["carbon_intensity"]).fillna(0.0)
             .to_numpy(float) * dfy,
         }).groupby("scenario").sum()

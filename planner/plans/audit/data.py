@@ -13,7 +13,16 @@ Symbols (sheet and column they come from):
   from_year <= y <= to_year (blank to_year: the last year)
 - ``cap(s, o, y) = cf × (Offers.capacity, else Suppliers.capacity, else unlimited)``;
   cf = 0 blocks the offer even when both capacities are blank
-- ``producing(f, y) = existing_modules + Σ started(f, y')`` over y' + build_years <= y
+- ``demand(s, y, m) = Demand.quantity × Π Disruptions.demand_factor`` over the rows matching
+  scenario s, material m (blank: every material) and the year
+- ``price(s, o, y) = max(unit_cost × pf, min_import_price)`` and ``duty(s, o, y) = price ×
+  ad_valorem + specific_duty``: for each Tariffs column, the value of the applying row (country
+  and material blank or equal, from_year <= y <= to_year) that names the most of country and
+  material; ad_valorem else Countries.tariff, the others else 0
+- an offer delivers from max(available_from, first_year + qualification_years) unless its
+  supplier is ``qualified`` (then also its qualification_cost is 0)
+- ``producing(f, y) = existing_modules + Σ started(f, y')`` over y' + build_years <= y;
+  ``capacity(f, y) = module_capacity × (producing(f, y) - (1 - ramp_up) × started(f, y - build_years))``
 - ``share(f, y) = min(1, max(0, last_year - (y + build_years) + 1) / lifetime_years)``
 """
 
@@ -51,12 +60,15 @@ class AuditData:
     recipes: pd.DataFrame
     financing: pd.DataFrame
     disruptions: pd.DataFrame
+    tariffs: pd.DataFrame
     demand: pd.Series
     penalty: pd.Series
     sourcing: pd.DataFrame
     contracts: pd.DataFrame
     started: pd.Series
     producing: pd.Series
+    #: (facility, year) -> capacity, ramp-up applied
+    capacity: pd.Series
     production: pd.DataFrame
     draws: pd.DataFrame
     stock: pd.Series
@@ -100,6 +112,53 @@ class AuditData:
             price = np.where(mask, price * row.price_factor, price)
         return cap, price
 
+    def scenario_demand(self, grid: pd.MultiIndex) -> np.ndarray:
+        """Demand of each (scenario, year, material) of ``grid``, demand factors applied."""
+        years = grid.get_level_values("year")
+        mats = grid.get_level_values("material")
+        out = self.demand.reindex(pd.MultiIndex.from_arrays([mats, years])).fillna(0.0).to_numpy(float)
+        dis = self.disruptions
+        if dis.empty or "demand_factor" not in dis.columns:
+            return out
+        scen = grid.get_level_values("scenario").to_numpy(object)
+        mats, years = mats.to_numpy(object), years.to_numpy(float)
+        for row in dis[dis["demand_factor"].fillna(1.0) != 1.0].itertuples(index=False):
+            start = row.from_year if not pd.isna(row.from_year) else self.first
+            end = row.to_year if not pd.isna(row.to_year) else self.last
+            mask = (scen == row.scenario) & (years >= start) & (years <= end)
+            if row.material:
+                mask &= mats == row.material
+            out = np.where(mask, out * row.demand_factor, out)
+        return out
+
+    def prices(self, keys: pd.DataFrame, pf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row with supplier, material, year: the unit price before duty and the duty per unit,
+        for price factors ``pf``."""
+        o = self.offers.reindex(pd.MultiIndex.from_frame(keys[["supplier", "material"]]))
+        price = o["unit_cost"].to_numpy(float) * pf
+        ad_valorem = o["tariff"].to_numpy(float)
+        specific = np.zeros(len(keys))
+        if len(self.tariffs) and len(keys):
+            country = o["country"].to_numpy(object)
+            material = keys["material"].to_numpy(object)
+            year = keys["year"].to_numpy(float)
+            floor = np.zeros(len(keys))
+            for column, values in (("ad_valorem", ad_valorem), ("specific_duty", specific), ("min_import_price", floor)):
+                rank = np.full(len(keys), -1)
+                for row in self.tariffs[self.tariffs[column].notna()].itertuples(index=False):
+                    mask = (year >= (row.from_year if not pd.isna(row.from_year) else self.first)) & \
+                           (year <= (row.to_year if not pd.isna(row.to_year) else self.last))
+                    if row.country:
+                        mask &= country == row.country
+                    if row.material:
+                        mask &= material == row.material
+                    named = bool(row.country) + bool(row.material)
+                    mask &= named > rank
+                    values[mask] = getattr(row, column)
+                    rank[mask] = named
+            price = np.maximum(price, floor)
+        return price, price * ad_valorem + specific
+
     def lifetime_share(self, facility: pd.Series, year: pd.Series) -> np.ndarray:
         fac = self.facilities
         build = facility.map(fac["build_years"]).to_numpy(float)
@@ -131,18 +190,21 @@ def load(plan: SavedPlan) -> AuditData:
 
     countries = ds["Countries"].drop_duplicates("country").set_index("country")
     suppliers = ds["Suppliers"].drop_duplicates("supplier").set_index("supplier")
-    offers = _offers(ds["Offers"], suppliers, countries, home)
+    offers = _offers(ds["Offers"], suppliers, countries, home, first)
     facilities = ds["Facilities"].drop_duplicates("facility").set_index("facility")
     recipes = (ds["Recipes"].groupby(["facility", "input_material"], as_index=False)["quantity_per_unit"].sum())
     financing = ds["Financing"].drop_duplicates("source").set_index("source")
     disruptions = ds["Disruptions"].copy()
     for col in ("country", "supplier", "material", "scenario"):
         disruptions[col] = disruptions[col].fillna("").astype(str)
+    tariffs = ds["Tariffs"].copy() if "Tariffs" in ds.tables else pd.DataFrame()
+    for col in ("country", "material"):
+        if col in tariffs.columns:
+            tariffs[col] = tariffs[col].fillna("").astype(str)
 
     dem = ds["Demand"]
     dem = dem[dem["year"].notna()]
     demand = dem.assign(year=dem["year"].astype("int64")).groupby(["material", "year"])["quantity"].sum()
-    penalty = _penalties(ds, offers, facilities, materials)
 
     t = plan.tables
     sourcing = t["Sourcing"][["scenario", "year", "material", "supplier", "country", "quantity", "landed_unit_cost",
@@ -153,7 +215,7 @@ def load(plan: SavedPlan) -> AuditData:
     builds = t["Builds"]
     started = builds.assign(modules_started=builds["modules_started"].fillna(0.0)) \
         .groupby(["facility", "year"])["modules_started"].sum()
-    producing = _producing(facilities, started, years)
+    producing, capacity = _producing(facilities, started, years)
 
     production = t["Production"][["scenario", "year", "facility", "material", "quantity", "utilisation"]].copy()
     production["quantity"] = production["quantity"].fillna(0.0)
@@ -167,15 +229,31 @@ def load(plan: SavedPlan) -> AuditData:
 
     magnitudes = [1.0, _absmax(demand), _absmax(sourcing["quantity"]), _absmax(production["quantity"]),
                   _absmax(stock), _absmax(shortage), _absmax(ds["Materials"]["initial_stock"])]
-    return AuditData(
+    d = AuditData(
         plan=plan, first=first, last=last, years=years, rate=float(s.get("discount_rate") or 0.0), home=home,
         carbon_price=float(s.get("carbon_price") or 0.0), alpha=float(s.get("cvar_alpha") or 0.0),
         cvar_weight=float(s.get("cvar_weight") or 0.0), probs=probs, materials=materials, countries=countries,
         suppliers=suppliers, offers=offers, facilities=facilities, recipes=recipes, financing=financing,
-        disruptions=disruptions, demand=demand, penalty=penalty, sourcing=sourcing, contracts=contracts,
-        started=started, producing=producing, production=production, draws=draws, stock=stock,
-        shortage=shortage, qty_tol=Tolerance(max(magnitudes)), findings=findings,
+        disruptions=disruptions, tariffs=tariffs, demand=demand, penalty=pd.Series(dtype=float),
+        sourcing=sourcing, contracts=contracts, started=started, producing=producing, capacity=capacity,
+        production=production,
+        draws=draws, stock=stock, shortage=shortage, qty_tol=Tolerance(max(magnitudes)), findings=findings,
     )
+    d.penalty = _penalties(ds, _highest_landed(d), facilities, materials)
+    return d
+
+
+def _highest_landed(d: AuditData) -> pd.Series:
+    """Per offer, the highest landed cost over the horizon without price factors (price before
+    duty, duty and freight)."""
+    if not len(d.offers):
+        return pd.Series(dtype=float)
+    index = d.offers.index
+    keys = pd.DataFrame([(s, m, y) for s, m in index for y in d.years], columns=["supplier", "material", "year"])
+    price, duty = d.prices(keys, np.ones(len(keys)))
+    freight = d.offers["freight_cost"].fillna(0.0).reindex(pd.MultiIndex.from_frame(keys[["supplier", "material"]]))
+    keys["landed"] = price + duty + freight.to_numpy(float)
+    return keys.groupby(["supplier", "material"])["landed"].max()
 
 
 def _absmax(values) -> float:
@@ -184,11 +262,15 @@ def _absmax(values) -> float:
     return float(arr.max()) if arr.size else 0.0
 
 
-def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFrame, home: str) -> pd.DataFrame:
+def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFrame, home: str,
+            first: int) -> pd.DataFrame:
     o = offers.drop_duplicates(["supplier", "material"]).copy()
     o["country"] = o["supplier"].map(suppliers["country"]).fillna("")
     o["supplier_capacity"] = o["supplier"].map(suppliers["capacity"])
-    o["qualification_cost"] = o["supplier"].map(suppliers["qualification_cost"]).fillna(0.0)
+    qualified = o["supplier"].map(suppliers["qualified"]).fillna(False).astype(bool)
+    o["qualification_cost"] = o["supplier"].map(suppliers["qualification_cost"]).fillna(0.0).where(~qualified, 0.0)
+    delay = o["supplier"].map(suppliers["qualification_years"]).fillna(0.0).where(~qualified, 0.0)
+    o["delivers_from"] = np.maximum(o["available_from"].to_numpy(float), first + delay.to_numpy(float))
     o["green"] = o["supplier"].map(suppliers["green_certified"]).fillna(False).astype(bool)
     supplier_risk = o["supplier"].map(suppliers["risk"]).fillna(0.0)
     country_risk = o["country"].map(countries["risk"]).fillna(0.0)
@@ -197,18 +279,17 @@ def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFra
     o["sanctioned"] = o["country"].map(countries["sanctioned"]).fillna(False).astype(bool)
     o["allied"] = o["country"].map(countries["allied"]).fillna(False).astype(bool) | (o["country"] == home)
     o["base_cap"] = o["capacity"].where(o["capacity"].notna(), o["supplier_capacity"])
-    o["base_landed"] = o["unit_cost"] * (1.0 + o["tariff"]) + o["freight_cost"]
     return o.set_index(["supplier", "material"])
 
 
-def _penalties(ds, offers: pd.DataFrame, facilities: pd.DataFrame, materials: list[str]) -> pd.Series:
+def _penalties(ds, offer_landed: pd.Series, facilities: pd.DataFrame, materials: list[str]) -> pd.Series:
     """Shortage penalty per material (docs/decisions.md: default shortage penalty): the
-    material's, else the Settings value, else 10 × the highest base landed cost among all its
-    offers (sanctioned ones too) if positive, else 10 × the highest unit cost of facilities
-    producing it if positive, else 1,000,000."""
+    material's, else the Settings value, else 10 × the highest landed cost over the horizon
+    (no price factor) among all its offers (sanctioned ones too) if positive, else 10 × the
+    highest unit cost of facilities producing it if positive, else 1,000,000."""
     mats = ds["Materials"].drop_duplicates("material").set_index("material")
     setting = ds.settings.get("shortage_penalty")
-    landed = offers["base_landed"].groupby(level="material").max() if len(offers) else pd.Series(dtype=float)
+    landed = offer_landed.groupby(level="material").max() if len(offer_landed) else pd.Series(dtype=float)
     fac_cost = facilities.groupby("material")["unit_cost"].max() if len(facilities) else pd.Series(dtype=float)
     out = {}
     for m in materials:
@@ -226,15 +307,20 @@ def _penalties(ds, offers: pd.DataFrame, facilities: pd.DataFrame, materials: li
     return pd.Series(out, dtype=float)
 
 
-def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int]) -> pd.Series:
-    """Modules producing per (facility, year): existing + started at least build_years before."""
-    rows = {}
+def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int]) -> tuple[pd.Series, pd.Series]:
+    """Modules producing per (facility, year): existing + started at least build_years before;
+    and the capacity: module_capacity × (producing - (1 - ramp_up) × started build_years before)."""
+    rows, caps = {}, {}
     for f, fac in facilities.iterrows():
         existing = 0.0 if pd.isna(fac["existing_modules"]) else float(fac["existing_modules"])
         build = 0 if pd.isna(fac["build_years"]) else int(fac["build_years"])
+        ramp = 1.0 if pd.isna(fac["ramp_up"]) else float(fac["ramp_up"])
         starts = started.loc[f] if f in started.index.get_level_values(0) else pd.Series(dtype=float)
         for y in years:
             rows[(f, y)] = existing + float(starts[starts.index <= y - build].sum())
+            first_year = float(starts[starts.index == y - build].sum())
+            caps[(f, y)] = fac["module_capacity"] * (rows[(f, y)] - (1.0 - ramp) * first_year)
     index = pd.MultiIndex.from_tuples(list(rows), names=["facility", "year"]) if rows else \
         pd.MultiIndex.from_tuples([], names=["facility", "year"])
-    return pd.Series(list(rows.values()), index=index, dtype=float)
+    return (pd.Series(list(rows.values()), index=index, dtype=float),
+            pd.Series(list(caps.values()), index=index, dtype=float))

@@ -9,8 +9,8 @@ Builds, per facility f and start year y, started(f, y) whole and ≥ 0:
   build produces by the last year, so this counts the modules that exist then)
 - the sheet's modules_producing and capacity agree with ``producing(f, y)``
 
-Production, per scenario s, year y, facility f: ``0 ≤ x(s, y, f) ≤ module_capacity ×
-producing(f, y)``, of the facility's own material. Recipe consumption enters the stock
+Production, per scenario s, year y, facility f: ``0 ≤ x(s, y, f) ≤ capacity(f, y)`` (a module
+in its first producing year at its ramp_up share), of the facility's own material. Recipe consumption enters the stock
 balance (planner.plans.audit.balance).
 
 Financing (only with a Financing sheet), draws d(source, f, y) ≥ 0:
@@ -68,11 +68,12 @@ def check_builds(d: AuditData) -> list[Finding]:
                                    f"modules_producing {num(shown)} but existing modules and the builds started "
                                    f"at least build_years before give {num(producing)}", found=shown,
                                    expected=producing))
-            capacity = producing * f["module_capacity"]
+            capacity = d.capacity[(row.facility, row.year)]
             if not pd.isna(row.capacity) and abs(row.capacity - capacity) > d.qty_tol(capacity):
                 out.append(Finding("capacity", "Builds", at, f"capacity {num(row.capacity)} but "
-                                   f"{num(producing)} modules × {num(f['module_capacity'])} = {num(capacity)}",
-                                   found=row.capacity, expected=capacity))
+                                   f"{num(producing)} modules × {num(f['module_capacity'])}"
+                                   + (f" (new ones at ramp_up {num(f['ramp_up'])})" if f["ramp_up"] != 1 else "")
+                                   + f" = {num(capacity)}", found=row.capacity, expected=capacity))
     total = d.started.groupby(level="facility").sum()
     out += _check_min_modules(fac, total, tol)
     for f_id, started in total.items():
@@ -125,11 +126,12 @@ def check_production(d: AuditData) -> list[Finding]:
     agg = known.groupby(["scenario", "year", "facility"])["quantity"].sum()
     for (s, y, f_id), qty in agg.items():
         producing = d.producing.get((f_id, y), 0.0)
-        cap = producing * fac.at[f_id, "module_capacity"]
+        cap = d.capacity.get((f_id, y), 0.0)
         if qty - cap > tol(cap):
             out.append(Finding("facility capacity", "Production", where(scenario=s, year=y, facility=f_id),
                                f"production {num(qty)} exceeds capacity {num(cap)} ({num(producing)} modules "
-                               f"producing × {num(fac.at[f_id, 'module_capacity'])})", found=qty, expected=cap))
+                               f"producing × {num(fac.at[f_id, 'module_capacity'])}, new ones at their ramp-up "
+                               "share)", found=qty, expected=cap))
     return out
 
 

@@ -1,7 +1,7 @@
 """Figures the plan reports beside its decisions, recomputed (models/analysis/results.py conventions,
 docs/decisions.md "KPIs"):
 
-- Sourcing: ``landed_unit_cost = unit_cost × pf × (1 + tariff) + freight`` (undiscounted) and
+- Sourcing: ``landed_unit_cost = price + duty + freight`` (undiscounted; planner.plans.audit.data) and
   ``cost = quantity × landed_unit_cost × df(y)``
 - Financing: ``pv_cost = draw × PV(source, y) × share(f, y)``
 - Contracts: the qualification_cost column sums to the qualification cost
@@ -40,7 +40,8 @@ def _sourcing(d: AuditData) -> list[Finding]:
         return out
     o = d.offers.reindex(pd.MultiIndex.from_frame(src[["supplier", "material"]]))
     _, pf = d.factors(src)
-    landed = o["unit_cost"].to_numpy(float) * pf * (1 + o["tariff"].to_numpy(float)) + o["freight_cost"].to_numpy(float)
+    price, duty = d.prices(src, pf)
+    landed = price + duty + o["freight_cost"].to_numpy(float)
     cost = src["quantity"].to_numpy(float) * landed * d.df(src["year"].to_numpy(float))
     shown_landed = src["landed_unit_cost"].to_numpy(float)
     shown_cost = src["cost"].to_numpy(float)
@@ -48,7 +49,8 @@ def _sourcing(d: AuditData) -> list[Finding]:
         at = where(scenario=row.scenario, year=row.year, material=row.material, supplier=row.supplier)
         if not np.isnan(shown_landed[i]) and abs(shown_landed[i] - landed[i]) > 1e-6 * (1 + abs(landed[i])):
             out.append(Finding("reported figure", "Sourcing", at, f"landed_unit_cost {num(shown_landed[i])}, but "
-                               f"unit_cost × price factor × (1 + tariff) + freight = {num(landed[i])}",
+                               f"max(unit_cost × price factor, min import price) × (1 + ad valorem) + specific "
+                               f"duty + freight = {num(landed[i])}",
                                found=shown_landed[i], expected=landed[i]))
         if not np.isnan(shown_cost[i]) and abs(shown_cost[i] - cost[i]) > 1e-6 * (1 + abs(cost[i])):
             out.append(Finding("reported figure", "Sourcing", at, f"cost {num(shown_cost[i])}, but quantity × landed "
@@ -64,8 +66,7 @@ def _financing(d: AuditData, r: Recomputation) -> list[Finding]:
     for row in draws.itertuples(index=False):
         if row.source not in d.financing.index or row.facility not in d.facilities.index or pd.isna(row.pv_cost):
             continue
-        s = d.financing.loc[row.source]
-        pv = float(pv_factor(d, s["kind"], s["annual_rate"], s["tenor_years"], [row.year])[0])
+        pv = float(pv_factor(d, d.financing.loc[row.source], [row.year])[0])
         share = float(d.lifetime_share(pd.Series([row.facility]), pd.Series([row.year]))[0])
         cost = row.draw * pv * share
         if abs(row.pv_cost - cost) > 1e-6 * (1 + abs(cost)):

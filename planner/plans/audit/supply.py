@@ -5,9 +5,10 @@ For every scenario s, year y and offer o = (supplier, material) with purchases q
 
 - o exists in Input.Offers, the row's country is its supplier's, y and s are in the plan
 - q ≥ 0; q > 0 only if o is contracted, its country is not sanctioned and y ≥ available_from
+  and y ≥ first_year + Suppliers.qualification_years (unless the supplier is ``qualified``)
 - ``q(s, y, o) ≤ cf(s, o, y) × cap(o)`` (cf = 0 blocks an offer of unlimited capacity)
 - ``Σ_m q(s, y, (sup, m)) ≤ Suppliers.capacity`` (the joint limit is not scaled)
-- contracted o, y ≥ available_from: ``q(s, y, o) ≥ cf(s, o, y) × min_order``
+- contracted o, y from when it can deliver: ``q(s, y, o) ≥ cf(s, o, y) × min_order``
 - a contracted offer exists and is not from a sanctioned country; its contract_cost is the input's
 - every offer with must_contract true is contracted
 """
@@ -70,10 +71,10 @@ def check_supply(d: AuditData) -> list[Finding]:
             out.append(Finding("contract needed", "Sourcing", at,
                                f"purchase {num(qty[i])} from an offer that is not contracted (Contracts sheet)",
                                found=qty[i], expected=0.0))
-        if r.year < o["available_from"]:
-            out.append(Finding("availability", "Sourcing", at, f"purchase {num(qty[i])} before the offer is "
-                               f"available (available_from {int(o['available_from'])})", found=qty[i],
-                               expected=0.0))
+        if r.year < o["delivers_from"]:
+            out.append(Finding("availability", "Sourcing", at, f"purchase {num(qty[i])} before the offer can "
+                               f"deliver ({int(o['delivers_from'])}: available_from, and first_year + the "
+                               "supplier's qualification_years unless qualified)", found=qty[i], expected=0.0))
         if qty[i] - cap[i] > tol(cap[i] if np.isfinite(cap[i]) else 0):
             out.append(Finding("offer capacity", "Sourcing", at,
                                f"purchase {num(qty[i])} exceeds the offer's capacity {num(cap[i])}"
@@ -104,7 +105,7 @@ def _check_min_orders(d: AuditData, q: pd.Series) -> list[Finding]:
             continue
         for s in d.probs.index:
             for y in d.years:
-                if y >= o["available_from"]:
+                if y >= o["delivers_from"]:
                     rows.append((s, y, sup, m, float(o["min_order"])))
     if not rows:
         return out
