@@ -120,8 +120,7 @@ def run_watched(session: HighsSession, config: dict[str, Any], solver_options: d
     """:func:`run_highs` with progress reports and a wall-clock watchdog (models.highs.monitor):
     the time limit holds in wall seconds from now, however HiGHS counts its run time over
     the runs of one session (a re-solve, a frontier point, an alternative)."""
-    with SolveMonitor(session.highs, on_progress, config.get("time_limit"),
-                      objective_scale=session.objective_scale) as monitor:
+    with session.watch(on_progress, config.get("time_limit")) as monitor:
         return run_highs(session, config, solver_options, choice, timings, info, monitor)
 
 
@@ -158,8 +157,7 @@ def run_start_stages(session: HighsSession, options: SolveOptions, config: dict[
     then with ``options.stable`` the stable re-plan (models.warm.stable); the Summary rows of
     both (start.*, stable.*). ``tick``: when the solve started (the time limit counts from it)."""
     first = warm_stable.first_config(config) if options.stable else config
-    with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
-                      objective_scale=session.objective_scale) as monitor:
+    with session.watch(options.on_progress, config.get("time_limit")) as monitor:
         run, start = run_from_plan(session, options.start, first, solver_options, timings, monitor)
     rows = start.report.summary()
     if options.stable and run.has_solution:
@@ -192,7 +190,7 @@ def run_from_plan(session: HighsSession, decisions: Decisions, config: dict[str,
     tick = time.perf_counter()
     run = session.run(lp_start.within(config, deadline, session), solver_options)
     if not warm_start.trusted(run, session):  # HiGHS mishandled the start: the MIP again, without it
-        session.highs.clearSolver()
+        session.clear_solution()
         run = session.run(lp_start.within(config, deadline, session), solver_options)
         start.report.notes.append("HiGHS misread the start (its objective was not its plan's cost): solved "
                                   "again without it")

@@ -40,7 +40,6 @@ from planner.schema.dataset import Dataset
 from models.analysis import groups as G
 from models.build import build_model
 from models.params.data import build_data
-from models.highs.monitor import SolveMonitor
 from models.outcome import SolveOptions
 from models.highs.session import HighsSession
 from models.solve import solver_config
@@ -126,8 +125,7 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
                 slack[id(g)].fix(0.0)
         m.elastic_objective.set_value(sum(w * slack[id(g)] for w, g in terms) if terms else 0.0)
         session = HighsSession(m)
-        with SolveMonitor(session.highs, options.on_progress, config.get("time_limit"),
-                          objective_scale=session.objective_scale):
+        with session.watch(options.on_progress, config.get("time_limit")):
             run = session.run(config, solver_options)
         out.proven &= run.termination.name == "convergenceCriteriaSatisfied"
         if not run.has_solution:

@@ -22,11 +22,10 @@ max_modules) are not priced: with the integer decisions fixed the LP cannot move
 from __future__ import annotations
 
 import functools
+import math
 
 from typing import Any
 
-import highspy
-import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -91,7 +90,7 @@ class Duals:
         """``var`` is at its (finite) upper bound in the LP, to TOL relative."""
         j = self.session.column(var)
         upper = float(self.col_upper[j])
-        return upper < highspy.kHighsInf and upper - float(self.col_value[j]) <= TOL * max(1.0, upper)
+        return upper < math.inf and upper - float(self.col_value[j]) <= TOL * max(1.0, upper)
 
     def slack(self, con) -> float:
         """Distance of ``con``'s row activity to its nearer bound (Pyomo's ``slack()``, read
@@ -109,7 +108,7 @@ class Duals:
         for con in cons:
             r = self.session.row(con)
             dual = float(self.row_dual[r])
-            out.append(dual if self.row_upper[r] < highspy.kHighsInf else -dual)
+            out.append(dual if self.row_upper[r] < math.inf else -dual)
         out += [min(float(self.col_dual[self.session.column(v)]), 0.0) for v in variables]
         return out
 

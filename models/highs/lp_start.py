@@ -94,7 +94,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
         session.relax_integrality(False)
     seconds["lp"] = time.perf_counter() - tick
     if x is None:  # not solved in time (the quick plan, if any, is the plan), or infeasible (then so is the MIP)
-        session.highs.clearSolver()
+        session.clear_solution()
         infeasible = lp.termination == TerminationCondition.provenInfeasible
         return LpStart(None, None if infeasible else quick.values, None if infeasible else quick.objective, 0, 0,
                        seconds, infeasible=infeasible)
@@ -104,7 +104,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     rounded = np.round(values)
     integral = np.abs(values - rounded) <= INTEGRAL_TOL
     fix, at = integer[integral], rounded[integral]
-    session.highs.clearSolver()  # else HiGHS would complete the LP solution itself (see above)
+    session.clear_solution()  # else HiGHS would complete the LP solution itself (see above)
 
     if monitor is not None:  # the restricted MIP's own bound is not one of the whole model
         monitor.known_bound, monitor.run_bound_valid = lp.bound, False
@@ -118,7 +118,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     seconds["restricted_mip"] = time.perf_counter() - tick
     if monitor is not None:
         monitor.run_bound_valid = True
-    session.highs.clearSolver()
+    session.clear_solution()
     objective = restricted.objective if plan is not None else None
     if quick.values is not None and (objective is None or quick.objective < objective):
         plan, objective = quick.values, quick.objective

@@ -32,8 +32,10 @@ from pyomo.contrib.solver.common.util import NoDualsError, NoReducedCostsError, 
 from pyomo.core.staleflag import StaleFlagManager
 
 from models.highs import handoff, scaling
-from models.memory import paused_gc
 from models.highs.handoff import INF
+from models.highs.monitor import SolveMonitor
+from models.memory import paused_gc
+from models.outcome import Progress
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ class HighsSession:
 
     @property
     def highs(self):
-        """The underlying ``highspy.Highs`` object (callbacks, info, options)."""
+        """The underlying ``highspy.Highs`` object, in HiGHS' (scaled) units: for tests and benchmarks
+        that examine HiGHS itself. The application goes through the session's methods
+        (tests/test_layering.py holds models/ and planner/ to that)."""
         return self._h
 
     @property
@@ -178,8 +182,34 @@ class HighsSession:
 
     # ---- solve -----------------------------------------------------------------------------
 
-    def run(self, config: dict[str, Any], solver_options: dict[str, Any] | None = None) -> RunResult:
-        """Run HiGHS with ``config`` (time_limit, rel_gap, threads) and raw ``solver_options``."""
+    def watch(self, on_progress: Callable[[Progress], None] | None = None, time_limit: float | None = None,
+              every: float = 0.5) -> SolveMonitor:
+        """Progress reports (in the model's units) and a wall-clock watchdog at ``time_limit`` for
+        the runs inside ``with session.watch(...)`` (models.highs.monitor)."""
+        return SolveMonitor(self._h, on_progress, time_limit, every=every, objective_scale=self.objective_scale)
+
+    @property
+    def run_time(self) -> float:
+        """Seconds HiGHS has run, summed over every run of this session."""
+        return float(self._h.getRunTime())
+
+    def clear_solution(self) -> None:
+        """Forget the last solution, in HiGHS too: the next run starts from nothing (or from the
+        start given by :meth:`set_start`), and HiGHS cannot complete a stored LP solution on its own."""
+        self._invalidate()
+        self._h.clearSolver()
+
+    def run(self, config: dict[str, Any], solver_options: dict[str, Any] | None = None,
+            only_this_run: dict[str, Any] | None = None) -> RunResult:
+        """Run HiGHS with ``config`` (time_limit, rel_gap, threads) and raw ``solver_options``;
+        ``only_this_run``: raw HiGHS options set back to their previous values after the run."""
+        if only_this_run:
+            before = {k: _option(self._h, k) for k in only_this_run}
+            try:
+                return self.run(config, dict(solver_options or {}) | only_this_run)
+            finally:
+                for k, v in before.items():
+                    self._h.setOptionValue(k, v)
         h = self._h
         tick = time.perf_counter()
         options = HIGHS_DEFAULTS | dict(solver_options or {})
@@ -521,6 +551,11 @@ def _run_interruptibly(h) -> None:
         h.cancelSolve()
         thread.join(STOP_WAIT_S)
         raise
+
+
+def _option(h, name: str):
+    got = h.getOptionValue(name)
+    return got[1] if isinstance(got, tuple) else got
 
 
 def _merge(idx: list[int], val: list[float]):

@@ -55,7 +55,6 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from models.highs import handoff
 from models.highs.lp_start import HIGHS_DEFAULT_GAP
-from models.highs.monitor import SolveMonitor
 from models.highs.session import HighsSession, RunResult
 from models.outcome import relative_gap
 from models.warm.start import PlanStart, complete, trusted
@@ -177,7 +176,7 @@ def _nearest(session: HighsSession, columns: np.ndarray, s: np.ndarray, cap: flo
             best = session.primal() if run.has_solution and trusted(run, session) else vector(x1)
         finally:
             session.set_column_bounds(same, lower[same], upper[same])
-            session.highs.clearSolver()
+            session.clear_solution()
         session.set_start(best)
         run = _run(session, config, solver_options, deadline)
         ok = trusted(run, session)  # else its bound is not one either
@@ -198,7 +197,7 @@ def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str
     config = {k: v for k, v in config.items() if k != "time_limit"} | {"rel_gap": 0.0, "abs_gap": 0.999}
     if left is not None:
         config["time_limit"] = left
-    with SolveMonitor(session.highs, None, left):
+    with session.watch(None, left):
         return session.run(config, solver_options)
 
 

@@ -196,7 +196,7 @@ def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, 
         if held is not None:
             session.set_column_bounds(cols, lower[cols], upper[cols])
         session.unfix_columns(variables)
-        session.highs.clearSolver()
+        session.clear_solution()
     return run, x
 
 
@@ -204,19 +204,15 @@ def raise_to(session: HighsSession, columns: np.ndarray, values: np.ndarray, con
              solver_options: dict[str, Any]) -> tuple[RunResult, np.ndarray | None]:
     """The restricted MIP with every column in ``columns`` at least its value in ``values``,
     stopped at its first plan (``mip_max_improving_sols`` 1); its solution, or None."""
-    h = session.highs
     lower, upper, _ = handoff.column_bounds(session.columns)
     raised = np.maximum(lower[columns], np.minimum(values, upper[columns]))
     session.set_column_bounds(columns, raised, upper[columns])
-    option = "mip_max_improving_sols"
-    before = _option(h, option)
     try:
-        run = session.run(config, dict(solver_options) | {option: 1})
+        run = session.run(config, solver_options, only_this_run={"mip_max_improving_sols": 1})
         x = session.primal() if run.has_solution else None
     finally:
-        h.setOptionValue(option, before)
         session.set_column_bounds(columns, lower[columns], upper[columns])
-        h.clearSolver()
+        session.clear_solution()
     return run, x
 
 
@@ -272,8 +268,3 @@ def _count(report: StartReport, mapped: Mapped, x: np.ndarray | None) -> None:
 
 def _number(value: float) -> str:
     return f"{value:,.6g}"
-
-
-def _option(h, name: str):
-    got = h.getOptionValue(name)
-    return got[1] if isinstance(got, tuple) else got
