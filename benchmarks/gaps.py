@@ -53,7 +53,7 @@ def case_dataset(case: str):
 def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: bool = False) -> dict:
     """One gap run of ``case`` (see the module docstring)."""
     from models.build import build_model
-    from models.highs.monitor import SolveMonitor
+    from models.highs.options import SolverOptions
     from models.highs.session import HighsSession
     from models.outcome import relative_gap
     from models.params.data import build_data
@@ -65,20 +65,19 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     session = HighsSession(model, scale=not before)
     out: dict = {"case": case, "seed": seed, "before": before, "mip_gap": mip_gap, "time_limit": time_limit,
                  "columns": session.size[0], "integers": session.n_integer}
-    options = {"random_seed": seed}
+    options = SolverOptions(highs={"random_seed": seed})
 
     session.relax_integrality(True)
     tick = time.perf_counter()
-    lp = session.run({"time_limit": time_limit}, options)
+    lp = session.run(options.replace(time_limit_s=time_limit))
     out["lp_seconds"] = time.perf_counter() - tick
     out["lp_bound"] = lp.bound
     session.relax_integrality(False)
-    session.highs.clearSolver()
+    session.clear_solution()
 
     trace: list[tuple[float, float | None, float | None]] = []
     root: dict = {}
-    monitor = SolveMonitor(session.highs, lambda p: trace.append((p.elapsed_s, p.incumbent, p.bound)),
-                           time_limit, every=0.05, objective_scale=session.objective_scale)
+    monitor = session.watch(lambda p: trace.append((p.elapsed_s, p.incumbent, p.bound)), time_limit, every=0.05)
 
     def at_root(e) -> None:  # the full model's MIP only: not the LP start's restricted MIP
         o = e.data_out
@@ -86,10 +85,10 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
             root["bound"] = o.mip_dual_bound * session.objective_scale
 
     session.highs.cbMipInterrupt.subscribe(at_root)
-    config = {"time_limit": time_limit, "rel_gap": mip_gap}
+    solver = options.replace(time_limit_s=time_limit, mip_gap=mip_gap)
     cpu, start = time.process_time(), time.perf_counter()
     with monitor:
-        run = run_highs(session, config, options, None, out.setdefault("stages", {}), {}, monitor)
+        run = run_highs(session, solver, out.setdefault("stages", {}), {}, monitor)
     session.highs.cbMipInterrupt.unsubscribe(at_root)
     out["solve_seconds"] = time.perf_counter() - start
     out["cpu_seconds"] = time.process_time() - cpu
@@ -97,7 +96,7 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     info = session.highs.getInfo()
     out |= {"objective": run.objective, "bound": run.bound, "status": run.termination.name,
             "root_bound": root.get("bound"), "nodes": max(int(info.mip_node_count), 0),
-            "lp_iterations": int(info.simplex_iteration_count), "highs_seconds": session.highs.getRunTime(),
+            "lp_iterations": int(info.simplex_iteration_count), "highs_seconds": session.run_time,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "load_average": os.getloadavg()[0]}
     best = {"incumbent": None, "bound": None}

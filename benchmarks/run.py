@@ -139,13 +139,13 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
     from planner.validation import validate
 
     from models.analysis import marginals, results, tidy
-    from models.highs.monitor import SolveMonitor
     from models.build import build_model
     from models.params.data import build_data
     from models.outcome import SolveOptions, SolveOutcome
     from models.highs.session import HighsSession
     from models.outcome import relative_gap
-    from models.solve import _status, run_highs, solver_config
+    from models.highs.options import SolverOptions
+    from models.solve import _status, run_highs
 
     out: dict = {"case": case}
     clock = Clock()
@@ -172,15 +172,15 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         out["integers"] = session.n_integer
         out["handoff_detail"] = dict(session.timings)
         options = SolveOptions(time_limit_s=TIME_LIMITS.get(case))
-        config = solver_config(dataset, options)
-        out["time_limit_s"] = config.get("time_limit")
-        out["mip_gap"] = config.get("rel_gap")
+        solver = SolverOptions.of(dataset.settings, options)
+        out["time_limit_s"] = solver.time_limit_s
+        out["mip_gap"] = solver.mip_gap
         solver_info: dict = {}
         with clock.stage("solve"):  # the LP start (models.highs.lp_start) where it is on, then the MIP
-            with SolveMonitor(session.highs, None, config.get("time_limit")):
-                run = run_highs(session, config, {}, None, out.setdefault("solve_detail", {}), solver_info)
+            with session.watch(None, solver.time_limit_s):
+                run = run_highs(session, solver, out.setdefault("solve_detail", {}), solver_info)
         out["lp_start"] = solver_info.get("lp_start")
-        out["highs_run_time"] = session.highs.getRunTime()
+        out["highs_run_time"] = session.run_time
         status = _status(run)
         out["status"] = status.name
         out["objective"] = run.objective
@@ -197,13 +197,13 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
                                        costs=results.costs(model, session.evaluator()),
                                        tables=results.tables(model))
             if marginal_values:
-                before = session.highs.getRunTime()
+                before = session.run_time
                 with clock.stage("marginals"):
                     try:
-                        outcome.marginals = marginals.marginal_values(session, config, {})
+                        outcome.marginals = marginals.marginal_values(session, solver)
                     except Exception as exc:  # noqa: BLE001 - reported, as the CLI does
                         out["marginals_error"] = f"{type(exc).__name__}: {exc}"
-                out["marginals_highs"] = session.highs.getRunTime() - before
+                out["marginals_highs"] = session.run_time - before
             extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
             with clock.stage("write_plan"):
                 write_plan(folder / f"{case}-plan.xlsx", outcome, dataset, extra_sheets=extra)
@@ -213,7 +213,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
         if resolve and case != "capb" and status.has_plan:
             del session, model  # the re-solve comparison builds its own
             with clock.stage("resolve"):
-                out["resolve"] = _resolve(dataset, config, case)
+                out["resolve"] = _resolve(dataset, solver, case)
     clock.close()
     out["wall"], out["cpu"], out["rss_mb"] = clock.wall, clock.cpu, {k: round(v) for k, v in clock.rss.items()}
     # overhead: everything but HiGHS itself (the MIP run and the marginal-value LP run)
@@ -223,7 +223,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
     return out
 
 
-def _resolve(dataset, config: dict, case: str) -> dict:
+def _resolve(dataset, solver, case: str) -> dict:
     """Re-solve after a price change (Resolver) vs. rebuilding the changed dataset's model."""
     from models.build import build_model
     from models.params.data import build_data
@@ -232,9 +232,9 @@ def _resolve(dataset, config: dict, case: str) -> dict:
 
     offers = dataset["Offers"]
     # the re-solve comparison is about what happens around HiGHS: cap its time limit
-    config = dict(config, time_limit=min(config.get("time_limit") or RESOLVE_TIME_LIMIT, RESOLVE_TIME_LIMIT))
+    solver = solver.replace(time_limit_s=min(solver.time_limit_s or RESOLVE_TIME_LIMIT, RESOLVE_TIME_LIMIT))
     tick = time.perf_counter()
-    res = Resolver(dataset, config=config)
+    res = Resolver(dataset, solver=solver)
     first = res.solve()
     base = time.perf_counter() - tick
     # the offer bought most in the first plan becomes 25 % dearer

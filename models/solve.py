@@ -5,7 +5,8 @@ models.warm.start, when ``SolveOptions.start`` is given, else the LP start of
 models.highs.lp_start for large models); the MIP; the stable re-plan (models.warm.stable,
 with ``SolveOptions.stable``); extraction; marginal values.
 
-Solver settings are data (:class:`SolveOptions`, else the Settings sheet). The solve
+Solver settings are data: :class:`SolveOptions` (the command line) over the Settings sheet give
+one :class:`models.highs.options.SolverOptions`, which every stage passes on. The solve
 never raises for the model's own outcome: infeasible, time limit without a plan and
 solver errors become a :class:`Status`; only a time-limit or optimal incumbent is a plan.
 """
@@ -25,6 +26,7 @@ from models.build import build_model
 from models.params.data import build_data
 from models.highs.monitor import SolveMonitor
 from models.outcome import SolveOptions, SolveOutcome, Status, relative_gap
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
 from models.warm import start as warm_start, stable as warm_stable
 from models.warm.decisions import Decisions
@@ -36,18 +38,6 @@ _INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.local
                TerminationCondition.infeasibleOrUnbounded)
 
 
-def solver_config(dataset: Dataset, options: SolveOptions) -> dict[str, Any]:
-    """The settings passed to the solver: SolveOptions override the Settings sheet."""
-    s = dataset.settings
-    time_limit = options.time_limit_s if options.time_limit_s is not None else s.get("time_limit_s")
-    gap = options.mip_gap if options.mip_gap is not None else s.get("mip_gap")
-    config: dict[str, Any] = {"time_limit": float(time_limit) if time_limit is not None else None,
-                              "rel_gap": float(gap) if gap is not None else None}
-    if options.threads is not None:
-        config["threads"] = int(options.threads)
-    return {k: v for k, v in config.items() if v is not None}
-
-
 def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> SolveOutcome:
     """Build the model of ``dataset``, solve it with HiGHS and return the outcome."""
     options = options or SolveOptions()
@@ -57,9 +47,8 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     model = build_model(data)
     timings["build"] = time.perf_counter() - tick
 
-    config = solver_config(dataset, options)
-    solver_options = {"log_file": str(options.log_file)} if options.log_file else {}
-    info = {"name": "highs", "options": ", ".join(f"{k}={v}" for k, v in (config | solver_options).items())}
+    solver = SolverOptions.of(dataset.settings, options)
+    info = {"name": "highs", "options": solver.described()}
     tick = time.perf_counter()
     try:
         session = HighsSession(model)
@@ -71,22 +60,21 @@ def solve_dataset(dataset: Dataset, options: SolveOptions | None = None) -> Solv
     start_rows: dict[str, Any] = {}
     try:
         if options.start is None:
-            run = run_watched(session, config, solver_options, options.lp_start, timings, info, options.on_progress)
+            run = run_watched(session, solver, timings, info, options.on_progress)
         else:
-            run, start_rows = run_start_stages(session, options, config, solver_options, timings, tick)
+            run, start_rows = run_start_stages(session, options, solver, timings, tick)
     except Exception as exc:  # a solver failure is an outcome, not a traceback
         timings["solve"] = time.perf_counter() - tick
         return SolveOutcome(Status.ERROR, solver=info, timings=timings, message=f"{type(exc).__name__}: {exc}")
     timings["solve"] = time.perf_counter() - tick
 
-    outcome = finish(run, session, options, config, solver_options, info, timings)
+    outcome = finish(run, session, options, solver, info, timings)
     outcome.start = start_rows
     return outcome
 
 
-def finish(run: RunResult, session: HighsSession, options: SolveOptions, config: dict[str, Any],
-           solver_options: dict[str, Any], info: dict[str, Any], timings: dict[str, float],
-           policies_only: bool = False) -> SolveOutcome:
+def finish(run: RunResult, session: HighsSession, options: SolveOptions, solver: SolverOptions,
+           info: dict[str, Any], timings: dict[str, float], policies_only: bool = False) -> SolveOutcome:
     """The outcome of a finished run on ``session``: the plan extracted (idle binaries
     released, costs, tables) and, if asked, its marginal values (``policies_only``: of the
     policy targets only). Shared by the solve and the re-solve (models.analysis.resolve)."""
@@ -111,101 +99,93 @@ def finish(run: RunResult, session: HighsSession, options: SolveOptions, config:
     outcome.tables = results.tables(model)
     timings["extract"] = time.perf_counter() - tick
     if options.marginals:
-        _add_marginals(outcome, session, config, solver_options, policies_only)
+        _add_marginals(outcome, session, solver, policies_only)
     return outcome
 
 
-def run_watched(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any], choice: bool | None,
-                timings: dict[str, float], info: dict[str, Any], on_progress=None) -> RunResult:
+def run_watched(session: HighsSession, solver: SolverOptions, timings: dict[str, float], info: dict[str, Any],
+                on_progress=None) -> RunResult:
     """:func:`run_highs` with progress reports and a wall-clock watchdog (models.highs.monitor):
     the time limit holds in wall seconds from now, however HiGHS counts its run time over
     the runs of one session (a re-solve, a frontier point, an alternative)."""
-    with session.watch(on_progress, config.get("time_limit")) as monitor:
-        return run_highs(session, config, solver_options, choice, timings, info, monitor)
+    with session.watch(on_progress, solver.time_limit_s) as monitor:
+        return run_highs(session, solver, timings, info, monitor)
 
 
-def run_highs(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-              choice: bool | None, timings: dict[str, float], info: dict[str, Any],
+def run_highs(session: HighsSession, solver: SolverOptions, timings: dict[str, float], info: dict[str, Any],
               monitor: SolveMonitor | None = None) -> RunResult:
-    """HiGHS on the model, after the LP start (models.highs.lp_start) where it is wanted; the
-    time limit covers the LP, the restricted MIP and the full MIP together."""
-    if not lp_start.wanted(session, choice):
-        return session.run(config, solver_options)
+    """HiGHS on the model, after the LP start (models.highs.lp_start) where ``solver.lp_start``
+    wants it; the time limit covers the LP, the restricted MIP and the full MIP together."""
+    if not lp_start.wanted(session, solver.lp_start):
+        return session.run(solver)
     tick = time.perf_counter()
-    limit = config.get("time_limit")
-    deadline = tick + limit if limit is not None else None
-    start = lp_start.find_start(session, config, solver_options, deadline, monitor)
+    deadline = solver.deadline(tick)
+    start = lp_start.find_start(session, solver, deadline, monitor)
     timings |= {f"start_{stage}": sec for stage, sec in start.seconds.items()}
     info["lp_start"] = (f"LP bound {start.lp_bound}; {start.fixed} integer columns fixed at integral LP values, "
                         f"{start.free} left; first plan {start.objective}")
     if start.infeasible:
         return RunResult(TerminationCondition.provenInfeasible, False, None, None, time.perf_counter() - tick)
-    if lp_start.proven(start, config.get("rel_gap")):
+    if lp_start.proven(start, solver.mip_gap):
         return lp_start.start_only(start, session, time.perf_counter() - tick)
     if start.values is not None:
         session.set_start(start.values)
     tick = time.perf_counter()
-    run = session.run(lp_start.within(config, deadline, session), solver_options)
+    run = session.run(solver.within(deadline))
     timings["mip"] = time.perf_counter() - tick
-    return lp_start.combine(run, start, session, config.get("rel_gap"))
+    return lp_start.combine(run, start, session, solver.mip_gap)
 
 
-def run_start_stages(session: HighsSession, options: SolveOptions, config: dict[str, Any],
-                     solver_options: dict[str, Any], timings: dict[str, float], tick: float
-                     ) -> tuple[RunResult, dict[str, Any]]:
+def run_start_stages(session: HighsSession, options: SolveOptions, solver: SolverOptions,
+                     timings: dict[str, float], tick: float) -> tuple[RunResult, dict[str, Any]]:
     """The start from a saved plan (:func:`run_from_plan`, watched like :func:`run_watched`),
     then with ``options.stable`` the stable re-plan (models.warm.stable); the Summary rows of
     both (start.*, stable.*). ``tick``: when the solve started (the time limit counts from it)."""
-    first = warm_stable.first_config(config) if options.stable else config
-    with session.watch(options.on_progress, config.get("time_limit")) as monitor:
-        run, start = run_from_plan(session, options.start, first, solver_options, timings, monitor)
+    first = warm_stable.first_options(solver) if options.stable else solver
+    with session.watch(options.on_progress, solver.time_limit_s) as monitor:
+        run, start = run_from_plan(session, options.start, first, timings, monitor)
     rows = start.report.summary()
     if options.stable and run.has_solution:
-        limit = config.get("time_limit")
-        deadline = tick + limit if limit is not None else None
-        run, report = warm_stable.restabilise(session, start, run, config, solver_options, timings, deadline)
+        run, report = warm_stable.restabilise(session, start, run, solver, timings, solver.deadline(tick))
         rows |= report.summary()
     return run, rows
 
 
-def run_from_plan(session: HighsSession, decisions: Decisions, config: dict[str, Any],
-                  solver_options: dict[str, Any], timings: dict[str, float], monitor: SolveMonitor | None = None
-                  ) -> tuple[RunResult, warm_start.PlanStart]:
+def run_from_plan(session: HighsSession, decisions: Decisions, solver: SolverOptions, timings: dict[str, float],
+                  monitor: SolveMonitor | None = None) -> tuple[RunResult, warm_start.PlanStart]:
     """HiGHS from a saved plan's decisions (models.warm.start; instead of the LP start): the
     start completed for this model, offered to the MIP, kept if the MIP ends with nothing
     better. The time limit covers the completion and the MIP together."""
-    tick = time.perf_counter()
-    limit = config.get("time_limit")
-    deadline = tick + limit if limit is not None else None
+    deadline = solver.deadline(time.perf_counter())
     report = monitor.on_progress if monitor is not None else None
     if monitor is not None:  # the repair's restricted MIP has a bound of its own, not the model's
         monitor.on_progress = None
     try:
-        start = warm_start.prepare(session, decisions, config, solver_options, deadline, timings)
+        start = warm_start.prepare(session, decisions, solver, deadline, timings)
     finally:
         if monitor is not None:
             monitor.on_progress = report
     if start.values is not None:
         session.set_start(start.values)
     tick = time.perf_counter()
-    run = session.run(lp_start.within(config, deadline, session), solver_options)
+    run = session.run(solver.within(deadline))
     if not warm_start.trusted(run, session):  # HiGHS mishandled the start: the MIP again, without it
         session.clear_solution()
-        run = session.run(lp_start.within(config, deadline, session), solver_options)
+        run = session.run(solver.within(deadline))
         start.report.notes.append("HiGHS misread the start (its objective was not its plan's cost): solved "
                                   "again without it")
     timings["mip"] = time.perf_counter() - tick
-    return warm_start.keep_better(run, start, session, config.get("rel_gap")), start
+    return warm_start.keep_better(run, start, session, solver.mip_gap), start
 
 
-def _add_marginals(outcome: SolveOutcome, session: HighsSession, config: dict[str, Any],
-                   solver_options: dict[str, Any], policies_only: bool = False) -> None:
+def _add_marginals(outcome: SolveOutcome, session: HighsSession, solver: SolverOptions,
+                   policies_only: bool = False) -> None:
     """The Marginal values sheet: the LP with the plan's integer decisions fixed (models.analysis.marginals).
     Runs after extraction (it changes the session and the variable values); a failure leaves
     the plan without the sheet and says why in the message."""
     tick = time.perf_counter()
     try:
-        outcome.marginals = marginals.marginal_values(session, config, solver_options, policies_only)
+        outcome.marginals = marginals.marginal_values(session, solver, policies_only)
     except Exception as exc:  # the plan stands without its marginal values
         outcome.message += f"; marginal values not computed ({type(exc).__name__}: {exc})"
     outcome.timings["marginals"] = time.perf_counter() - tick

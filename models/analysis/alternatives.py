@@ -45,7 +45,8 @@ from models.families.measures import merged
 from models.highs.session import HighsSession
 from models.outcome import SolveOptions, SolveOutcome
 from models.params.data import build_data
-from models.solve import finish, run_watched, solver_config
+from models.highs.options import SolverOptions
+from models.solve import finish, run_watched
 
 #: A build, contract or supply share below this counts as unused.
 TOL = 1e-6
@@ -74,7 +75,7 @@ class Alternatives:
         self.within = within
         self.options = options or SolveOptions(marginals=False)
         self.dataset = dataset
-        self.config = solver_config(dataset, self.options)
+        self.solver = SolverOptions.of(dataset.settings, self.options)
         tick = time.perf_counter()
         self.model = build_model(build_data(dataset))
         self.session = HighsSession(self.model)
@@ -106,13 +107,13 @@ class Alternatives:
             m.obj.deactivate()
             m.overlap = pyo.Objective(expr=0.0, sense=pyo.minimize)
         budget = max(MGA_MIN_SECONDS, MGA_TIME_FACTOR * self._optimum_seconds)
-        limit = self.config.get("time_limit")
-        config = self.config | {"rel_gap": max(MGA_GAP, self.config.get("rel_gap") or 0.0),
-                                "time_limit": budget if limit is None else min(limit, budget)}
+        limit = self.solver.time_limit_s
+        solver = self.solver.replace(mip_gap=max(MGA_GAP, self.solver.mip_gap or 0.0),
+                                     time_limit_s=budget if limit is None else min(limit, budget), lp_start=False)
         for _ in range(RETRIES + 1):
             m.overlap.set_value(linear(merged(pair for terms in self._used for pair in terms)))
             self.session.update_objective()
-            out = self._solve(config, lp_start=False)
+            out = self._solve(solver)
             if not out.status.has_plan:
                 return out
             out.bound = out.gap = None  # the run's bound is the overlap's, not the cost's
@@ -153,19 +154,19 @@ class Alternatives:
         shares = {k: x / supply[k[0]] for k, x in amount.items() if supply[k[0]] > TOL and x > TOL * supply[k[0]]}
         return by_source, shares
 
-    def _solve(self, config: dict[str, Any] | None = None, lp_start: bool | None = None) -> SolveOutcome:
+    def _solve(self, solver: SolverOptions | None = None) -> SolveOutcome:
         session = self.session
-        config = config or self.config
+        solver = solver or self.solver
         timings = dict(self.timings)
         info = {"name": "highs", "version": session.version, "interface": session.interface}
         tick = time.perf_counter()
         if self._start is not None:
             session.set_start(self._start)
-        run = run_watched(session, config, {}, self.options.lp_start if lp_start is None else lp_start, timings, info)
+        run = run_watched(session, solver, timings, info)
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()
-        return finish(run, session, self.options, config, {}, info, timings)
+        return finish(run, session, self.options, solver, info, timings)
 
     def _overlap_terms(self) -> list[tuple[float, Any]]:
         """The current plan's overlap part of the MGA objective, as (coefficient, variable) pairs."""

@@ -41,8 +41,8 @@ from models.analysis import groups as G
 from models.build import build_model
 from models.params.data import build_data
 from models.outcome import SolveOptions
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
-from models.solve import solver_config
 
 #: Relative cost of relaxing a target in the limits pass (targets kept wherever a limit can move).
 TARGET_PENALTY = 1000.0
@@ -111,8 +111,7 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
     limits = G.limit_groups(m)
     slack = _make_elastic(m, policy + limits)
     weight = {id(g): _weight(m, g) for g in policy + limits}
-    config = solver_config(dataset, options) | {"rel_gap": 1e-6, "abs_gap": 1e-7}
-    solver_options = {"log_file": str(options.log_file)} if options.log_file else {}
+    solver = SolverOptions.of(dataset.settings, options).replace(mip_gap=1e-6, mip_abs_gap=1e-7)
     out = Diagnosis()
 
     def relaxed(terms: list[tuple[float, G.Group]]) -> list[G.Group] | None:
@@ -125,8 +124,8 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
                 slack[id(g)].fix(0.0)
         m.elastic_objective.set_value(sum(w * slack[id(g)] for w, g in terms) if terms else 0.0)
         session = HighsSession(m)
-        with session.watch(options.on_progress, config.get("time_limit")):
-            run = session.run(config, solver_options)
+        with session.watch(options.on_progress, solver.time_limit_s):
+            run = session.run(solver)
         out.proven &= run.termination.name == "convergenceCriteriaSatisfied"
         if not run.has_solution:
             return None

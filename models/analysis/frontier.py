@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -42,7 +41,8 @@ from models.families.expr import linear, row
 from models.highs.session import HighsSession
 from models.outcome import SolveOptions, SolveOutcome
 from models.params.data import build_data
-from models.solve import finish, run_watched, solver_config
+from models.highs.options import SolverOptions
+from models.solve import finish, run_watched
 
 #: A measure value counts as reached within this share of the expected supply (Dinkelbach's
 #: stopping rule, and the slack given to the best value when its cost is minimised).
@@ -68,7 +68,7 @@ class MeasureModel:
         self.kind, self.material = kind, material
         self.options = options or SolveOptions(marginals=False)
         self.dataset = dataclasses.replace(dataset, settings=dict(dataset.settings) | {"cvar_weight": 0.0})
-        self.config = solver_config(self.dataset, self.options)
+        self.solver = SolverOptions.of(self.dataset.settings, self.options)
         tick = time.perf_counter()
         m = self.model = build_model(build_data(self.dataset))
         if kind == "cvar":
@@ -135,7 +135,7 @@ class MeasureModel:
 
     # ---- solves ------------------------------------------------------------------------------
 
-    def solve(self, config: dict[str, Any] | None = None) -> SolveOutcome:
+    def solve(self, solver: SolverOptions | None = None) -> SolveOutcome:
         """Minimise the active objective (the expected cost, unless best() switched it), from the
         previous plan; ``self.measure`` is then the plan's value of the measure."""
         session = self.session
@@ -145,12 +145,12 @@ class MeasureModel:
         if self._start is not None:  # columns added since (the top share's t) start at 0
             n = len(session.columns)
             session.set_start(np.concatenate([self._start, np.zeros(n - len(self._start))])[:n])
-        config = config or self.config
-        run = run_watched(session, config, {}, self.options.lp_start, timings, info)
+        solver = solver or self.solver
+        run = run_watched(session, solver, timings, info)
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()
-        outcome = finish(run, session, self.options, config, {}, info, timings)
+        outcome = finish(run, session, self.options, solver, info, timings)
         self.measure = self.value() if outcome.status.has_plan else None
         return outcome
 
@@ -201,8 +201,7 @@ class MeasureModel:
             m.measure_obj.set_value(linear(measures.merged(numerator + [(-lam * c, v) for c, v in self._supply])))
             self.session.update_objective()
             supply = max(self._supply_value(), 1.0)
-            config = self.config | {"abs_gap": PRECISION * supply}
-            out = self.solve(config)
+            out = self.solve(self.solver.replace(mip_abs_gap=PRECISION * supply))
             if not out.status.has_plan:
                 break
             found = self._ratio(sign)

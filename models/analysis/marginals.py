@@ -24,13 +24,12 @@ from __future__ import annotations
 import functools
 import math
 
-from typing import Any
-
 import pandas as pd
 import pyomo.environ as pyo
 
 from models.analysis import groups as G
 from models.memory import paused_gc
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
 
 COLUMNS = ("policy", "material", "year", "scenario", "excel_row", "value", "marginal_value",
@@ -42,16 +41,15 @@ TOL = 1e-7
 
 
 @paused_gc()  # as in building: the collector would rescan the model's objects over and over
-def marginal_values(session: HighsSession, config: dict[str, Any] | None = None,
-                    solver_options: dict[str, Any] | None = None, policies_only: bool = False) -> pd.DataFrame:
+def marginal_values(session: HighsSession, solver: SolverOptions = SolverOptions(),
+                    policies_only: bool = False) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
     the LP and price every binding group (``policies_only``: the policy targets only, as a sweep
     of targets needs). Raises RuntimeError if the LP ends without duals."""
     m = session.model
     integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
     session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
-    config = {k: v for k, v in (config or {}).items() if k not in ("rel_gap", "abs_gap")}
-    run = session.run(config, solver_options)
+    run = session.run(solver.without_gaps())
     if not run.has_solution or run.termination.name != "convergenceCriteriaSatisfied":
         raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")
     session.load_values()

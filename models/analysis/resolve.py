@@ -37,7 +37,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any
 
 import pandas as pd
 
@@ -50,8 +49,9 @@ from models.families.targets import TARGETS, indices as policy_indices
 from models.params.data import ModelData, build_data
 from models.memory import paused_gc
 from models.outcome import SolveOptions, SolveOutcome
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
-from models.solve import finish, run_watched, solver_config
+from models.solve import finish, run_watched
 from models.families.supply import contract_link_rule, qualification_link_rule
 
 #: Data that may change without rebuilding (everything else must be equal); the cost-only
@@ -74,15 +74,15 @@ WARM_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False
 class Resolver:
     """A dataset solved once and re-solved after changes (see the module docstring)."""
 
-    def __init__(self, dataset: Dataset, options: SolveOptions | None = None, config: dict[str, Any] | None = None,
+    def __init__(self, dataset: Dataset, options: SolveOptions | None = None, solver: SolverOptions | None = None,
                  policies_only: bool = False):
         self.options = options or SolveOptions(marginals=False)
         #: marginal values (when the options ask for them) of the policy targets only (a sweep)
         self.policies_only = policies_only
         self.dataset = _copy(dataset)
-        self._config = config
-        self.config = dict(config) if config is not None else solver_config(self.dataset, self.options)
-        self.solver_options = {"log_file": str(self.options.log_file)} if self.options.log_file else {}
+        #: the solver options given, else those of each dataset's Settings (set_dataset)
+        self._solver = solver
+        self.solver = solver if solver is not None else SolverOptions.of(self.dataset.settings, self.options)
         #: "build" (first), "update" (changes pushed in place) or "rebuild", for the last change
         self.mode = "build"
         self.timings: dict[str, float] = {}
@@ -94,8 +94,8 @@ class Resolver:
     def set_dataset(self, dataset: Dataset) -> None:
         """Make ``dataset`` (e.g. the base workbook with other overrides) the one solved next."""
         self.dataset = _copy(dataset)
-        if self._config is None:
-            self.config = solver_config(self.dataset, self.options)
+        if self._solver is None:
+            self.solver = SolverOptions.of(self.dataset.settings, self.options)
         self._apply()
 
     def set_price(self, supplier: str, material: str, unit_cost: float) -> None:
@@ -140,22 +140,21 @@ class Resolver:
         when the options ask for them; models.solve.run_highs and finish)."""
         session = self.session
         info = {"name": "highs", "version": session.version, "interface": session.interface,
-                "options": ", ".join(f"{k}={v}" for k, v in (self.config | self.solver_options).items()),
+                "options": self.solver.described(),
                 "resolve": self.mode}
         timings = dict(self.timings)
         tick = time.perf_counter()
-        solver_options = self.solver_options
+        solver = self.solver
         if self._start is not None:
             session.set_start(self._start)
-            solver_options = solver_options | WARM_OPTIONS
-        run = run_watched(session, self.config, solver_options, self.options.lp_start, timings, info)
+            solver = solver.with_highs(**WARM_OPTIONS)
+        run = run_watched(session, solver, timings, info)
         timings["solve"] = time.perf_counter() - tick
         if run.has_solution:
             self._start = session.primal()  # the next change starts from this plan
         integers = [v for v in session.columns if v.is_integer() and not v.fixed]
         try:
-            return finish(run, session, self.options, self.config, self.solver_options, info, timings,
-                          policies_only=self.policies_only)
+            return finish(run, session, self.options, self.solver, info, timings, policies_only=self.policies_only)
         finally:
             if self.options.marginals:  # the marginal values' LP fixed the integer decisions: free them
                 session.unfix_columns([v for v in integers if v.fixed])

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
@@ -37,6 +36,7 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 from models.highs import handoff, quick_plan
 from models.highs.monitor import grace_seconds
 from models.outcome import relative_gap
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
 
 #: Models with at least this many columns get the LP start when it is left on "auto".
@@ -74,8 +74,7 @@ def wanted(session: HighsSession, choice: bool | None) -> bool:
     return session.size[0] >= AUTO_MIN_COLUMNS
 
 
-def find_start(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-               deadline: float | None, monitor=None) -> LpStart:
+def find_start(session: HighsSession, solver: SolverOptions, deadline: float | None, monitor=None) -> LpStart:
     """Run steps 1 and 2 on ``session`` and leave it as it was (integrality and bounds), with
     no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None; a
     ``monitor`` (models.highs.monitor.SolveMonitor) reports the LP bound during the restricted MIP."""
@@ -83,12 +82,12 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     # the quick plan may be the only plan there is: it may use the whole limit (and the grace
     # the watchdog gives HiGHS), the LP then gets what is left
     quick = quick_plan.find(session, None if deadline is None else
-                            deadline + grace_seconds(float(config.get("time_limit") or 0.0)))
+                            deadline + grace_seconds(float(solver.time_limit_s or 0.0)))
     seconds["quick_plan"] = quick.seconds
     tick = time.perf_counter()
     session.relax_integrality(True)
     try:
-        lp = session.run(within(config, deadline, session, LP_SHARE), solver_options)
+        lp = session.run(solver.within(deadline, LP_SHARE))
         x = session.primal() if lp.bound is not None else None
     finally:
         session.relax_integrality(False)
@@ -111,7 +110,7 @@ def find_start(session: HighsSession, config: dict[str, Any], solver_options: di
     tick = time.perf_counter()
     session.set_column_bounds(fix, at, at)
     try:
-        restricted = session.run(within(config, deadline, session, RESTRICTED_SHARE), solver_options)
+        restricted = session.run(solver.within(deadline, RESTRICTED_SHARE))
         plan = session.primal() if restricted.has_solution else None
     finally:
         session.set_column_bounds(fix, lower[fix], upper[fix])
@@ -159,13 +158,3 @@ def combine(run: RunResult, start: LpStart, session: HighsSession, rel_gap: floa
     if has_solution and _close_enough(objective, bound, rel_gap):
         termination = TerminationCondition.convergenceCriteriaSatisfied
     return RunResult(termination, has_solution, objective, bound, run.seconds)
-
-
-def within(config: dict[str, Any], deadline: float | None, session: HighsSession,
-           share: float = 1.0) -> dict[str, Any]:
-    """``config`` with the time limit cut to ``share`` of the time left before ``deadline`` (the
-    seconds for the next run: HighsSession.run turns them into what HiGHS expects)."""
-    if deadline is None:
-        return config
-    left = max(0.0, deadline - time.perf_counter())
-    return config | {"time_limit": left * share}

@@ -34,6 +34,7 @@ from pyomo.core.staleflag import StaleFlagManager
 from models.highs import handoff, scaling
 from models.highs.handoff import INF
 from models.highs.monitor import SolveMonitor
+from models.highs.options import SolverOptions
 from models.memory import paused_gc
 from models.outcome import Progress
 
@@ -199,35 +200,38 @@ class HighsSession:
         self._invalidate()
         self._h.clearSolver()
 
-    def run(self, config: dict[str, Any], solver_options: dict[str, Any] | None = None,
-            only_this_run: dict[str, Any] | None = None) -> RunResult:
-        """Run HiGHS with ``config`` (time_limit, rel_gap, threads) and raw ``solver_options``;
+    def run(self, options: SolverOptions = SolverOptions(), only_this_run: dict[str, Any] | None = None) -> RunResult:
+        """Run HiGHS with ``options`` (the one place their HiGHS names are written);
         ``only_this_run``: raw HiGHS options set back to their previous values after the run."""
+        if not isinstance(options, SolverOptions):  # code written before the options were typed
+            raise TypeError(f"HighsSession.run takes a models.highs.options.SolverOptions, not {type(options).__name__}")
         if only_this_run:
             before = {k: _option(self._h, k) for k in only_this_run}
             try:
-                return self.run(config, dict(solver_options or {}) | only_this_run)
+                return self.run(options.with_highs(**only_this_run))
             finally:
                 for k, v in before.items():
                     self._h.setOptionValue(k, v)
         h = self._h
         tick = time.perf_counter()
-        options = HIGHS_DEFAULTS | dict(solver_options or {})
-        h.setOptionValue("output_flag", bool(options.get("log_file")) or bool(options.get("output_flag")))
-        h.setOptionValue("log_to_console", bool(options.pop("log_to_console", False)))
-        if config.get("threads") is not None:
-            h.setOptionValue("threads", int(config["threads"]))
-        if config.get("time_limit") is not None:
+        raw = HIGHS_DEFAULTS | dict(options.highs)
+        h.setOptionValue("output_flag", bool(options.log_file) or bool(raw.get("output_flag")))
+        h.setOptionValue("log_to_console", bool(raw.pop("log_to_console", False)))
+        if options.threads is not None:
+            h.setOptionValue("threads", int(options.threads))
+        if options.time_limit_s is not None:
             # seconds for this run. HiGHS (1.16) holds a MIP to its own run time but an LP to the
             # run time summed over every run of this object (getRunTime): a 5 s LP after 13 s of
             # MIPs stopped at once (docs/decisions.md "Time limits")
-            limit = float(config["time_limit"])
+            limit = float(options.time_limit_s)
             h.setOptionValue("time_limit", limit if self._integral.any() else h.getRunTime() + limit)
-        if config.get("rel_gap") is not None:
-            h.setOptionValue("mip_rel_gap", float(config["rel_gap"]))
-        if config.get("abs_gap") is not None:  # in model units, like the objective
-            h.setOptionValue("mip_abs_gap", float(config["abs_gap"]) / self.scaling.obj)
-        for key, val in options.items():
+        if options.mip_gap is not None:
+            h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+        if options.mip_abs_gap is not None:  # in model units, like the objective
+            h.setOptionValue("mip_abs_gap", float(options.mip_abs_gap) / self.scaling.obj)
+        if options.log_file:
+            h.setOptionValue("log_file", options.log_file)
+        for key, val in raw.items():
             h.setOptionValue(key, val)
         _run_interruptibly(h)
         status = h.getModelStatus()

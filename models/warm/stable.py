@@ -55,13 +55,14 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from models.highs import handoff
 from models.highs.lp_start import HIGHS_DEFAULT_GAP
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
 from models.outcome import relative_gap
 from models.warm.start import PlanStart, complete, trusted
 
 #: The share of mip_gap the objective cap allows (see the module docstring).
 GAP_SHARE = 0.999
-#: The first solve stops at this share of mip_gap (see first_config).
+#: The first solve stops at this share of mip_gap (see first_options).
 FIRST_GAP_SHARE = 0.1
 #: The second solve has as long as the first took, within the time the first left of the time
 #: limit, and at least this share of the limit.
@@ -85,12 +86,12 @@ class StableReport:
                 "stable.objective_cap": self.cap}
 
 
-def first_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The first solve's settings under ``--stable``: :data:`FIRST_GAP_SHARE` of mip_gap, so its
+def first_options(solver: SolverOptions) -> SolverOptions:
+    """The first solve's options under ``--stable``: :data:`FIRST_GAP_SHARE` of mip_gap, so its
     bound leaves room within mip_gap for plans nearer the start (a first plan stopped just
     inside mip_gap would leave none)."""
-    gap = config.get("rel_gap")
-    return config | {"rel_gap": FIRST_GAP_SHARE * (gap if gap is not None else HIGHS_DEFAULT_GAP)}
+    gap = solver.mip_gap
+    return solver.replace(mip_gap=FIRST_GAP_SHARE * (gap if gap is not None else HIGHS_DEFAULT_GAP))
 
 
 def objective_cap(objective: float, bound: float | None, rel_gap: float | None) -> float:
@@ -108,9 +109,8 @@ def distance(x: np.ndarray, columns: np.ndarray, start: np.ndarray) -> int:
     return int(round(float(np.abs(np.round(x[columns]) - start).sum())))
 
 
-def restabilise(session: HighsSession, start: PlanStart, first: RunResult, config: dict[str, Any],
-                solver_options: dict[str, Any], timings: dict[str, float], deadline: float | None = None
-                ) -> tuple[RunResult, StableReport]:
+def restabilise(session: HighsSession, start: PlanStart, first: RunResult, solver: SolverOptions,
+                timings: dict[str, float], deadline: float | None = None) -> tuple[RunResult, StableReport]:
     """The second and third solves above, after ``first`` (a run that ended with a plan), for as
     long as the first took, within ``deadline`` (the whole solve's, a ``time.perf_counter()``
     instant) but at least :data:`MIN_SHARE` of the time limit; leaves the session with the
@@ -118,12 +118,12 @@ def restabilise(session: HighsSession, start: PlanStart, first: RunResult, confi
     columns, s = start.mapped.integer_columns, start.mapped.integer_values
     x1 = session.primal()
     before = distance(x1, columns, s)
-    rel_gap = config.get("rel_gap")
+    rel_gap = solver.mip_gap
     if before == 0:
         return first, StableReport(0, 0, None, True, 0)
     tick = time.perf_counter()
     budget = first.seconds if deadline is None else min(first.seconds, deadline - tick)
-    limit = config.get("time_limit")
+    limit = solver.time_limit_s
     if limit is not None:
         budget = max(budget, MIN_SHARE * float(limit))
     deadline = tick + budget
@@ -131,13 +131,12 @@ def restabilise(session: HighsSession, start: PlanStart, first: RunResult, confi
     if start.values is not None and start.objective <= cap and distance(start.values, columns, s) < before:
         nearest, proven, floor = start.values, False, 0  # the start itself is within the gap
     else:
-        nearest, proven, floor = _nearest(session, columns, s, cap, x1, config, solver_options, deadline)
+        nearest, proven, floor = _nearest(session, columns, s, cap, x1, solver, deadline)
     if distance(nearest, columns, s) == 0:
         proven = True
     timings["stable"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    completed = complete(session, start.mapped, np.round(nearest[columns]), config,
-                         solver_options)
+    completed = complete(session, start.mapped, np.round(nearest[columns]), solver)
     fixed_run, x = completed.run, completed.values
     timings["stable_lp"] = time.perf_counter() - tick
     if x is None:  # cannot happen for a feasible plan; keep the first solve's plan
@@ -153,8 +152,7 @@ def restabilise(session: HighsSession, start: PlanStart, first: RunResult, confi
 
 
 def _nearest(session: HighsSession, columns: np.ndarray, s: np.ndarray, cap: float, x1: np.ndarray,
-             config: dict[str, Any], solver_options: dict[str, Any], deadline: float | None
-             ) -> tuple[np.ndarray, bool, int]:
+             solver: SolverOptions, deadline: float | None) -> tuple[np.ndarray, bool, int]:
     """The plan within ``cap`` nearest to ``s``: first among the plans that differ from the start
     only where ``x1`` does (every other integer column fixed at the value the two share: a
     small MIP), then over the whole model from there until the deadline. Returns the values
@@ -172,13 +170,13 @@ def _nearest(session: HighsSession, columns: np.ndarray, s: np.ndarray, cap: flo
         session.set_column_bounds(same, keep, keep)
         try:
             session.set_start(vector(x1))
-            run = _run(session, config, solver_options, deadline)
+            run = _run(session, solver, deadline)
             best = session.primal() if run.has_solution and trusted(run, session) else vector(x1)
         finally:
             session.set_column_bounds(same, lower[same], upper[same])
             session.clear_solution()
         session.set_start(best)
-        run = _run(session, config, solver_options, deadline)
+        run = _run(session, solver, deadline)
         ok = trusted(run, session)  # else its bound is not one either
         if ok and run.has_solution and run.objective < distance(best, columns, s) - 0.5:
             best = session.primal()
@@ -189,16 +187,12 @@ def _nearest(session: HighsSession, columns: np.ndarray, s: np.ndarray, cap: flo
     return best[:n], proven, max(0, floor)
 
 
-def _run(session: HighsSession, config: dict[str, Any], solver_options: dict[str, Any],
-         deadline: float | None) -> RunResult:
+def _run(session: HighsSession, solver: SolverOptions, deadline: float | None) -> RunResult:
     """The distance MIP to a proven whole-number minimum (absolute gap below 1), or until the
     deadline (a watchdog of its own: models.highs.monitor)."""
     left = None if deadline is None else max(0.0, deadline - time.perf_counter())
-    config = {k: v for k, v in config.items() if k != "time_limit"} | {"rel_gap": 0.0, "abs_gap": 0.999}
-    if left is not None:
-        config["time_limit"] = left
     with session.watch(None, left):
-        return session.run(config, solver_options)
+        return session.run(solver.replace(time_limit_s=left, mip_gap=0.0, mip_abs_gap=0.999))
 
 
 @dataclass

@@ -39,7 +39,8 @@ import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
 
 from models.highs import handoff
-from models.highs.lp_start import HIGHS_DEFAULT_GAP, within
+from models.highs.lp_start import HIGHS_DEFAULT_GAP
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
 from models.outcome import relative_gap
 from models.warm.decisions import TOL, Decisions, Mapped, map_decisions
@@ -113,22 +114,21 @@ class PlanStart:
     report: StartReport
 
 
-def prepare(session: HighsSession, decisions: Decisions, config: dict[str, Any], solver_options: dict[str, Any],
-            deadline: float | None, timings: dict[str, float]) -> PlanStart:
+def prepare(session: HighsSession, decisions: Decisions, solver: SolverOptions, deadline: float | None,
+            timings: dict[str, float]) -> PlanStart:
     """Map ``decisions`` onto ``session``'s model and complete them (steps 0-3 above); the
     session is left as it was, with no stored solution."""
     tick = time.perf_counter()
     mapped = map_decisions(session.model, decisions, session.column)
     report = StartReport(decisions.name, decisions.count())
-    completed = complete(session, mapped, mapped.integer_values,
-                         within(config, deadline, session, COMPLETE_SHARE), solver_options)
+    completed = complete(session, mapped, mapped.integer_values, solver.within(deadline, COMPLETE_SHARE))
     timings["start_complete"] = time.perf_counter() - tick
     report.cost_as_saved = completed.cost_as_saved
     run, x, report.how = completed.run, completed.values, completed.how
     if x is None and run.termination != TerminationCondition.maxTimeLimit:
         tick = time.perf_counter()
         run, x = raise_to(session, mapped.integer_columns, mapped.integer_values,
-                          within(config, deadline, session, REPAIR_SHARE), solver_options)
+                          solver.within(deadline, REPAIR_SHARE))
         timings["start_repair"] = time.perf_counter() - tick
         report.how = "repaired"
     if x is None:
@@ -149,15 +149,14 @@ class Completed:
     cost_as_saved: float | None
 
 
-def complete(session: HighsSession, mapped: Mapped, integers: np.ndarray, config: dict[str, Any],
-             solver_options: dict[str, Any]) -> Completed:
+def complete(session: HighsSession, mapped: Mapped, integers: np.ndarray, solver: SolverOptions) -> Completed:
     """The LP of the rest with the integer decision columns at ``integers``; where those are
     the plan's own, its saved continuous decisions when they are feasible and cost no more."""
     saved = None
     if np.array_equal(integers, mapped.integer_values):
-        saved = solve_fixed(session, mapped.integer_columns, integers, config, solver_options,
+        saved = solve_fixed(session, mapped.integer_columns, integers, solver,
                             (mapped.continuous_columns, mapped.continuous_values))
-    run, x = solve_fixed(session, mapped.integer_columns, integers, config, solver_options)
+    run, x = solve_fixed(session, mapped.integer_columns, integers, solver)
     cost_as_saved = saved[0].objective if saved is not None and saved[1] is not None else None
     if cost_as_saved is not None and (x is None or cost_as_saved <= run.objective + _slack(run.objective)):
         return Completed(saved[0], saved[1], "as saved", cost_as_saved)
@@ -169,9 +168,8 @@ def _slack(objective: float | None) -> float:
     return 1e-9 * max(1.0, abs(objective or 0.0))
 
 
-def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, config: dict[str, Any],
-                solver_options: dict[str, Any], held: tuple[np.ndarray, np.ndarray] | None = None
-                ) -> tuple[RunResult, np.ndarray | None]:
+def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, solver: SolverOptions,
+                held: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[RunResult, np.ndarray | None]:
     """The LP of the rest with ``columns`` fixed at ``values`` (made continuous, so it is an LP
     when they are all the integers) and the continuous ``held`` = (columns, values) held within
     :data:`HELD` of their values; its solution (a value per column) when optimal. Bounds and
@@ -181,7 +179,6 @@ def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, 
     and a row of fixed columns only (a financing limit drawn to the full) would then miss its
     bound by more than HiGHS' absolute tolerance (2.4e-7 on a limit of 1.2e8, the example)."""
     variables = [session.columns[j] for j in columns]
-    config = {k: v for k, v in config.items() if k not in ("rel_gap", "abs_gap")}
     session.fix_columns(variables, values)
     if held is not None:
         lower, upper, _ = handoff.column_bounds(session.columns)
@@ -189,7 +186,7 @@ def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, 
         band = HELD * np.maximum(1.0, np.abs(vals))
         session.set_column_bounds(cols, np.maximum(lower[cols], vals - band), np.minimum(upper[cols], vals + band))
     try:
-        run = session.run(config, solver_options)
+        run = session.run(solver.without_gaps())
         solved = run.has_solution and run.termination == TerminationCondition.convergenceCriteriaSatisfied
         x = session.primal() if solved else None
     finally:
@@ -200,15 +197,15 @@ def solve_fixed(session: HighsSession, columns: np.ndarray, values: np.ndarray, 
     return run, x
 
 
-def raise_to(session: HighsSession, columns: np.ndarray, values: np.ndarray, config: dict[str, Any],
-             solver_options: dict[str, Any]) -> tuple[RunResult, np.ndarray | None]:
+def raise_to(session: HighsSession, columns: np.ndarray, values: np.ndarray, solver: SolverOptions
+             ) -> tuple[RunResult, np.ndarray | None]:
     """The restricted MIP with every column in ``columns`` at least its value in ``values``,
     stopped at its first plan (``mip_max_improving_sols`` 1); its solution, or None."""
     lower, upper, _ = handoff.column_bounds(session.columns)
     raised = np.maximum(lower[columns], np.minimum(values, upper[columns]))
     session.set_column_bounds(columns, raised, upper[columns])
     try:
-        run = session.run(config, solver_options, only_this_run={"mip_max_improving_sols": 1})
+        run = session.run(solver, only_this_run={"mip_max_improving_sols": 1})
         x = session.primal() if run.has_solution else None
     finally:
         session.set_column_bounds(columns, lower[columns], upper[columns])

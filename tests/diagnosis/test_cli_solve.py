@@ -98,9 +98,9 @@ def test_a_limit_with_a_plan_writes_it_marked_not_proven_optimal(tmp_path, monke
 
     real, calls = HighsSession.run, []
 
-    def run(self, config, solver_options=None):
-        res = real(self, config, solver_options)
-        calls.append(config)
+    def run(self, options, only_this_run=None):
+        res = real(self, options, only_this_run)
+        calls.append(options)
         if len(calls) > 1:
             return res
         return RunResult(TerminationCondition.maxTimeLimit, True, res.objective, 0.9 * res.objective, res.seconds)
@@ -109,7 +109,7 @@ def test_a_limit_with_a_plan_writes_it_marked_not_proven_optimal(tmp_path, monke
     plan = tmp_path / "plan.xlsx"
     result, text = _solve(_workbook(tmp_path, _mip()), "-o", plan, "--time-limit", "7", "--mip-gap", "0.05")
     assert result.exit_code == 0, text
-    assert calls[0]["time_limit"] == 7 and calls[0]["rel_gap"] == 0.05  # the options reach the solver
+    assert calls[0].time_limit_s == 7 and calls[0].mip_gap == 0.05  # the options reach the solver
     summary = _summary(plan)
     assert summary["status"] == "time limit reached: best plan found, not proven optimal"
     assert summary["proven_optimal"] is False

@@ -10,6 +10,7 @@ from models.build import build_model
 from models.params.data import build_data
 from models.highs.monitor import SolveMonitor
 from models.outcome import Progress, SolveOptions, Status
+from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
 from models.solve import solve_dataset
 from planner import cli
@@ -49,10 +50,10 @@ def test_watchdog_stops_a_run_that_overruns_its_limit():
     session = HighsSession(build_model(build_data(orlib_dataset("cap41"))))
     ticks = itertools.count()
     with SolveMonitor(session.highs, None, time_limit=60.0, clock=lambda: 0.0 if next(ticks) == 0 else 1e9) as mon:
-        run = session.run({"time_limit": 60.0})
+        run = session.run(SolverOptions(time_limit_s=60.0))
     assert mon.fired
     assert run.termination.name == "interrupted" and not run.has_solution
-    again = session.run({"time_limit": session.highs.getRunTime() + 60.0})
+    again = session.run(SolverOptions(time_limit_s=session.run_time + 60.0))
     assert again.has_solution and again.objective == pytest.approx(published_optimum("cap41"))
 
 

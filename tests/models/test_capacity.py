@@ -72,7 +72,7 @@ def _lp_bound(model) -> float:
 
     session = HighsSession(model)
     session.relax_integrality(True)
-    return session.run({}).objective
+    return session.run().objective
 
 
 def test_module_floor_keeps_the_optimum_and_tightens_the_lp_bound():

@@ -43,7 +43,7 @@ def test_quick_plan_of_a_generated_instance_is_a_plan_and_costs_at_least_the_lp_
     assert _violations(model) == []
     assert pyo.value(model.obj.expr) == pytest.approx(quick.objective, rel=1e-9)
     session.relax_integrality(True)
-    lp_bound = session.run({}).objective
+    lp_bound = session.run().objective
     assert quick.objective >= lp_bound
 
 

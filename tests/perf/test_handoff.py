@@ -62,7 +62,7 @@ def test_duals_and_values_match_pyomo_persistent_interface():
         m.y.domain = pyo.UnitInterval  # an LP, so both interfaces have duals
         m.y.fix(1)
     ours = HighsSession(a)
-    run = ours.run({})
+    run = ours.run()
     assert run.has_solution
     ours.load_values()
     theirs = PyomoHighs()
@@ -90,28 +90,28 @@ def test_repeated_column_and_zero_coefficient_in_a_row():
     c = compile_model(m)
     assert c.num_nz == 1 and c.value[0] == 2.0
     s = HighsSession(m)
-    assert s.run({}).objective == pytest.approx(2.0)
+    assert s.run().objective == pytest.approx(2.0)
 
 
 def test_fix_columns_gives_an_lp_with_duals_and_unfix_restores_the_mip():
     m = _tiny()
     s = HighsSession(m)
-    mip = s.run({})
+    mip = s.run()
     s.load_values()
     s.fix_columns([m.y])
-    lp = s.run({})
+    lp = s.run()
     assert lp.objective == pytest.approx(mip.objective)
     assert set(s.duals([m.le, m.link])) == {m.le, m.link}
     s.unfix_columns([m.y])
     assert not m.y.fixed
     assert s.highs.getLp().integrality_[s.column(m.y)] == highspy.HighsVarType.kInteger
-    assert s.run({}).objective == pytest.approx(mip.objective)
+    assert s.run().objective == pytest.approx(mip.objective)
 
 
 def test_changes_pushed_to_highs_equal_a_fresh_hand_off():
     m = _tiny()
     s = HighsSession(m)
-    s.run({})
+    s.run()
     m.x[2].setub(2)
     m.z = pyo.Var(bounds=(0, 4))
     m.extra = pyo.Constraint(expr=m.z + m.x[1] <= 6)
@@ -123,8 +123,8 @@ def test_changes_pushed_to_highs_equal_a_fresh_hand_off():
     s.add_rows([m.extra])
     s.update_rows([m.le, m.ge])
     s.update_objective()
-    pushed = s.run({})
-    fresh = HighsSession(m).run({})
+    pushed = s.run()
+    fresh = HighsSession(m).run()
     assert pushed.objective == pytest.approx(fresh.objective)
 
 
@@ -140,7 +140,7 @@ def test_scaled_units_read_back_as_the_models_own():
     ours = HighsSession(a)
     assert list(ours.scaling.col[[ours.column(a.x[j]) for j in (1, 2, 3)]]) == [8.0, 64.0, 512.0]
     assert ours.objective_scale != 1.0
-    run = ours.run({})
+    run = ours.run()
     ours.load_values()
     theirs = PyomoHighs()
     res = theirs.solve(b)
@@ -175,7 +175,7 @@ def test_scaling_gives_the_unscaled_lp_optimum_with_money_and_quantities():
     scaled, plain = HighsSession(model), HighsSession(model, scale=False)
     for s in (scaled, plain):
         s.relax_integrality(True)
-    assert scaled.run({}).objective == pytest.approx(plain.run({}).objective, rel=1e-9)
+    assert scaled.run().objective == pytest.approx(plain.run().objective, rel=1e-9)
     lp = scaled.highs.getLp()
     values = np.abs(np.asarray(lp.a_matrix_.value_))
     assert values.max() / values.min() < 1e5 < 1e10 < float(np.abs(plain.highs.getLp().a_matrix_.value_).max() /
