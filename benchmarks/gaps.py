@@ -65,7 +65,7 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     session = HighsSession(model, scale=not before)
     out: dict = {"case": case, "seed": seed, "before": before, "mip_gap": mip_gap, "time_limit": time_limit,
                  "columns": session.size[0], "integers": session.n_integer}
-    options = SolverOptions(highs={"random_seed": seed})
+    options = SolverOptions(raw={"random_seed": seed})
 
     session.relax_integrality(True)
     tick = time.perf_counter()

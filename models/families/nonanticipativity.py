@@ -10,8 +10,8 @@ diverges equal those of the reference scenario :math:`r` (the one that diverges 
     q_{s,y,o} = q_{r,y,o}, \quad p_{s,y,f} = p_{r,y,f}, \quad u_{s,i,y} = u_{r,i,y}
     \qquad \forall\, y < \min(d_s, d_r)
 
-where :math:`d_s` is the first year in which a Disruptions row of :math:`s` applies or
-a Policies row naming :math:`s` applies. Equal stock then follows from the balance.
+where :math:`d_s` (:mod:`models.params.scenarios`) is the first year in which a Disruptions
+row of :math:`s` applies or a Policies row naming :math:`s` applies. Equal stock then follows from the balance.
 Any two scenarios agree up to the earlier of their divergence years, through :math:`r`.
 The default (false) is the SPEC's two-stage program.
 """
@@ -20,32 +20,13 @@ from __future__ import annotations
 
 import math
 
-from planner.schema.dataset import Dataset
-
 from models.families.expr import row
-from models.params.tables import blank, col
 
 SYMBOLS = [
     (r"d_s", "first year scenario s differs from the others (disruption or scenario policy)",
      "Disruptions.from_year, Policies.year"),
     (r"r", "reference scenario: the one that diverges last", "derived"),
 ]
-
-
-def divergence_years(dataset: Dataset) -> dict[str, float]:
-    """First year each scenario's data differ (``inf`` when never)."""
-    first_year = dataset.first_year
-    out = {str(s): math.inf for s in col(dataset["Scenarios"], "scenario")}
-    dis = dataset["Disruptions"]
-    for s, y in zip(col(dis, "scenario"), col(dis, "from_year")):
-        year = first_year if blank(y) else int(y)
-        out[s] = min(out.get(s, math.inf), year)
-    pol = dataset["Policies"]
-    for s, y in zip(col(pol, "scenario"), col(pol, "year")):
-        if s:
-            year = first_year if blank(y) else int(y)
-            out[s] = min(out.get(s, math.inf), year)
-    return out
 
 
 def reference(divergence: dict[str, float], scenarios: list[str]) -> str:

@@ -35,7 +35,7 @@ class SolverOptions:
     #: The LP start before the MIP (models.highs.lp_start); None: only for large models.
     lp_start: bool | None = None
     #: Other HiGHS options for every run, by HiGHS' names (e.g. a re-solve's heuristics switches).
-    highs: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, settings: Mapping[str, Any], options: SolveOptions) -> "SolverOptions":
@@ -52,7 +52,7 @@ class SolverOptions:
 
     def with_highs(self, **raw: Any) -> "SolverOptions":
         """These options plus raw HiGHS options."""
-        return self.replace(highs=dict(self.highs) | raw)
+        return self.replace(raw=dict(self.raw) | raw)
 
     def without_gaps(self) -> "SolverOptions":
         """For an LP (or a fixed MIP): no MIP gap applies."""

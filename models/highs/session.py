@@ -214,7 +214,7 @@ class HighsSession:
                     self._h.setOptionValue(k, v)
         h = self._h
         tick = time.perf_counter()
-        raw = HIGHS_DEFAULTS | dict(options.highs)
+        raw = HIGHS_DEFAULTS | dict(options.raw)
         h.setOptionValue("output_flag", bool(options.log_file) or bool(raw.get("output_flag")))
         h.setOptionValue("log_to_console", bool(raw.pop("log_to_console", False)))
         if options.threads is not None:

@@ -18,8 +18,8 @@ from typing import Any
 
 from planner.schema.dataset import Dataset
 
-from models.families import nonanticipativity
 from models.params import domestic as data_domestic, policies as data_policies, supply as data_supply, units as data_units
+from models.params.scenarios import divergence_years
 from models.params.tables import blank, col, num
 
 #: Fallback shortage penalty when nothing else prices a material (SPEC Settings).
@@ -49,7 +49,7 @@ class ModelData:
     supply: data_supply.SupplyData = field(repr=False)
     domestic: data_domestic.DomesticData = field(repr=False)
     policy: data_policies.PolicyData = field(repr=False)
-    #: Settings nonanticipative, and each scenario's first diverging year (models.families.nonanticipativity)
+    #: Settings nonanticipative, and each scenario's first diverging year (models.params.scenarios)
     nonanticipative: bool = False
     divergence: dict[str, float] = field(default_factory=dict)
     #: the units HiGHS measures quantities and money in (models.params.units)
@@ -120,7 +120,7 @@ def build_data(dataset: Dataset) -> ModelData:
         initial_stock={m: num(v) for m, v in zip(materials, col(mats, "initial_stock"))},
         holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
         penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
-        nonanticipative=bool(s.get("nonanticipative")), divergence=nonanticipativity.divergence_years(dataset),
+        nonanticipative=bool(s.get("nonanticipative")), divergence=divergence_years(dataset),
         units=data_units.derive(materials, demand, supply, domestic), demand_factor=factors,
     )
 

@@ -21,13 +21,10 @@ from rich.markup import escape
 from planner import __version__
 from planner.cli import signals
 from planner.cli.outputs import preflight, say_replaced
+from planner.cli.shared import (EXAMPLE, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_NO_PLAN, EXIT_OK,
+                                EXIT_WRITE_FAILED, OUTPUT_DIR, SetOption, bad_input)
 from planner.io.targets import LOG_HEADER, Target, TargetError, WriteFailed
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_WRITE_FAILED = 0, 1, 2, 3, 4, 5
-
-#: The bundled example, shipped inside the package: `trust-planner solve` with no argument solves it.
-EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example.xlsx"
-OUTPUT_DIR = Path("outputs")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Optimization-based sourcing planner for critical minerals and pharmaceutical ingredients.")
@@ -59,12 +56,6 @@ def default_plan_path(input_path: Path) -> Path:
 
 
 #: `--set`, on every command that reads a workbook (planner.io.reading.overrides).
-SetOption = Annotated[Optional[list[str]], typer.Option(
-    "--set", metavar="SHEET[COL=V,...].COLUMN=V",
-    help="Change cells before validation: SHEET[COL=V,...].COLUMN=V (matching rows), Settings.KEY=V, "
-         "SHEET+[COL=V,...] (a new row). Repeatable.")]
-
-
 def _input_or_exit(path: Path) -> None:
     if not path.exists():
         err.print(f"[red]input not found: {escape(str(path))}[/red]")
@@ -86,17 +77,6 @@ def _read_or_exit(path: Path, raise_limits: bool = False, sets: Optional[list[st
         from planner.cli.terminal import problems_table
         err.print(problems_table(warnings, f"{len(warnings)} warning(s)"))
     return dataset
-
-
-def bad_input(exc, name: str):
-    """Print every problem of an InputError and exit 2 (bad input)."""
-    from planner.cli.terminal import problems_table
-
-    err.print(problems_table(exc.problems, escape(f"{len(exc.problems)} problem(s) in {name}")))
-    if exc.warnings:
-        err.print(problems_table(exc.warnings, "warnings"))
-    err.print(f"[red]{escape(name)} is not valid: nothing was solved or written.[/red]")
-    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command()

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from planner.cli.app import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, SetOption, bad_input
+from planner.cli.shared import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, SetOption, bad_input
 from planner.cli.outputs import preflight, refuse, say_replaced
 from planner.io.targets import Target, TargetError
 

@@ -15,7 +15,8 @@ import copy
 import pytest
 
 from models.params.data import build_data
-from models.families.nonanticipativity import divergence_years, reference
+from models.families.nonanticipativity import reference
+from models.params.scenarios import divergence_years
 from models.outcome import Status
 from models.solve import solve_dataset
 from planner.schema.dataset import from_records
