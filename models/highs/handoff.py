@@ -33,6 +33,11 @@ from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpres
 from pyomo.repn.linear import LinearRepnVisitor
 
 INF = highspy.kHighsInf
+#: Pyomo minor versions this compiler was tested with: it reads private attributes of Pyomo's
+#: expressions, constraints and variables (``_args_``, ``_nargs``, ``_expr``, ``_strict``, ``_lb``,
+#: ``_ub``, ``_value``, ``_fixed``, ``_domain``). pyproject.toml pins the same range and
+#: tests/models/test_handoff_guard.py fails when the attributes or the expression types change.
+TESTED_PYOMO = ("6.9", "6.10")
 _MONO = MonomialTermExpression
 _VARDATA = VarData
 _SUM = SumExpression
@@ -55,6 +60,10 @@ def _concat(parts: list) -> tuple[np.ndarray, np.ndarray]:
 
 class NonlinearModelError(ValueError):
     """The model has a term HiGHS cannot take (only linear models are compiled)."""
+
+
+class UnknownExpressionError(NonlinearModelError):
+    """An expression type the compiler does not read itself (only with ``LinearCompiler(strict=True)``)."""
 
 
 @dataclass
@@ -100,8 +109,11 @@ class LinearCompiler:
     reused wherever they appear (the objective and every CVaR row).
     """
 
-    def __init__(self, col_of: dict[int, int]):
+    def __init__(self, col_of: dict[int, int], strict: bool = False):
         self.col_of = col_of
+        #: refuse what only Pyomo's own visitor can read, instead of falling back to it (the guard
+        #: test: every expression type of the model is one this compiler reads itself)
+        self.strict = strict
         self._visitor = None
         self._named: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
 
@@ -184,6 +196,8 @@ class LinearCompiler:
                 return self._collect(x, mult / y, parts)
         if not expr.is_potentially_variable():
             return mult * float(value(expr))
+        if self.strict:
+            raise UnknownExpressionError(f"the hand-off does not read {cls.__module__}.{cls.__name__} itself: {expr}")
         idx, val, const = self._visit(expr)
         parts.append((np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=float) * mult))
         return mult * const
@@ -329,8 +343,9 @@ def compile_objective(compiler: LinearCompiler, obj, n_col: int) -> tuple[np.nda
     return cost, const, 1 if obj.sense == pyo.minimize else -1
 
 
-def compile_model(model) -> Compiled:
-    """Every Var, active Constraint and the active Objective of ``model`` as HiGHS arrays."""
+def compile_model(model, strict: bool = False) -> Compiled:
+    """Every Var, active Constraint and the active Objective of ``model`` as HiGHS arrays
+    (``strict``: refuse an expression the compiler would hand to Pyomo's visitor)."""
     t = {}
     tick = time.perf_counter()
     columns, col_of = columns_of(model)
@@ -338,7 +353,7 @@ def compile_model(model) -> Compiled:
     t["columns"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    compiler = LinearCompiler(col_of)
+    compiler = LinearCompiler(col_of, strict)
     rows = list(model.component_data_objects(pyo.Constraint, active=True, descend_into=True, sort=False))
     n_row = len(rows)
     row_lower = np.empty(n_row)
