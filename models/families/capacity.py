@@ -44,7 +44,7 @@ SYMBOLS = [
     (r"\ell_f", "build lead time in years", "Facilities.build_years"),
     (r"\rho_f", "share of a new module's capacity in its first producing year", "Facilities.ramp_up"),
     (r"y^{0}_f", "earliest build start", "Facilities.earliest_year"),
-    (r"a_{f,i}", "units of input i per unit of output", "Recipes.quantity_per_unit"),
+    (r"a_{f,i}", "units of input i per unit of output at facility f", "Recipes.quantity_per_unit, facility, input_material"),
     (r"F_{i,t}", "facilities making material i that could produce in year t", "Facilities.material"),
     (r"N_{i,t}", "least modules producing i in t that a domestic-share target implies", "derived"),
 ]

@@ -23,9 +23,12 @@ SYMBOLS = [
     (r"\underline x_k", "least total draw if used", "Financing.min_draw"),
     (r"F_k", "arrangement fee if used", "Financing.arrangement_fee"),
     (r"r_k, T_k", "annual rate and tenor of the repayment annuity", "Financing.annual_rate, tenor_years"),
-    (r"\pi_k", "PV at the draw year of repaying one unit", "derived"),
+    (r"\pi_k", "PV at the draw year of repaying one unit (a grant 0, a budget 1; interest only in the "
+     "grace years; a guarantee fee on the balance each year)", "Financing.kind, grace_years, guarantee_fee"),
+    (r"K^{g}", "sources that fund green facilities only", "Financing.green_only"),
+    (r"y^{0}_k", "first year source k can fund a build (blank: any)", "Financing.available_from"),
     (r"K_f", "capex per module", "Facilities.capex_per_module"),
-    (r"\sigma_{f,y}", "lifetime share of a module started in y inside the horizon", "derived"),
+    (r"\sigma_{f,y}", "lifetime share of a module started in y inside the horizon", "Facilities.lifetime_years"),
     (r"\rho", "planning discount rate", "Settings.discount_rate"),
 ]
 

@@ -26,6 +26,8 @@ SYMBOLS = [
     (r"d_s", "first year scenario s differs from the others (disruption or scenario policy)",
      "Disruptions.from_year, Policies.year"),
     (r"r", "reference scenario: the one that diverges last", "derived"),
+    (r"\mathbb{1}^{na}", "1 when scenarios may not anticipate: the rows above exist only then",
+     "Settings.nonanticipative"),
 ]
 
 

@@ -41,6 +41,8 @@ SYMBOLS = [
     (r"\tau_{y,o}", "ad valorem duty: the Tariffs row's, else the supplier's country's",
      "Tariffs.ad_valorem, Countries.tariff"),
     (r"t_{y,o}", "specific duty per unit", "Tariffs.specific_duty"),
+    (r"T_{y,o}", "the Tariffs rows applying to offer o in year y (the most specific by country and material "
+     "sets each value)", "Tariffs.country, material, from_year, to_year"),
     (r"\underline P_{y,o}", "minimum import price (floor on the price before duty)", "Tariffs.min_import_price"),
     (r"\tilde P_{s,y,o}", "price before duty", "derived"),
     (r"g_o", "freight per unit", "Offers.freight_cost"),

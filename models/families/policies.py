@@ -23,6 +23,11 @@ from models.families.expr import row, unit_row
 
 SYMBOLS = [
     (r"S_{s,i,y}", "total supply: purchases plus domestic production", "derived"),
+    (r"(i, y, s)", "what a Policies row sets: its material (* every), year and scenario (blank: every); the most "
+     "specific row wins", "Policies.material, year, scenario"),
+    (r"O^{na}_i", "offers of i from foreign countries that are not allied", "Countries.allied"),
+    (r"O^{g}_i, F^{g}_i", "green sources: offers of green-certified suppliers, green facilities",
+     "Suppliers.green_certified, Facilities.green"),
     (r"\bar\theta^{c}", "largest share of supply from one foreign country", "Policies.max_country_share"),
     (r"\bar\theta^{u}", "largest share of supply from one supplier", "Policies.max_supplier_share"),
     (r"\varrho_o", "effective risk 1-(1-country risk)(1-supplier risk)", "Countries.risk, Suppliers.risk"),

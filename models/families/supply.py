@@ -14,11 +14,22 @@ from models.families.expr import row, unit_row
 
 SYMBOLS = [
     (r"q_{s,y,o}", "units bought from offer o in year y, scenario s (variable)", "Sourcing.quantity"),
+    (r"O", "the offers modelled: every offer but those of sanctioned countries", "Countries.sanctioned"),
+    (r"O_i, O_{i,u}", "offers of material i, of supplier u", "Offers.material, supplier"),
+    (r"O_{i,c}", "offers of i from suppliers in foreign country c (not the home country)",
+     "Suppliers.country, Settings.home_country"),
+    (r"y^{0}_o", "first year offer o delivers: its available_from, and for a supplier the plan qualifies "
+     "first_year + qualification_years (at once if already qualified)",
+     "Offers.available_from, Suppliers.qualification_years, qualified"),
     (r"z_o", "1 if offer o is contracted (binary, first stage)", "Offers.contract_cost"),
-    (r"w_u", "1 if supplier u is qualified (binary, first stage)", "Suppliers.qualification_cost"),
+    (r"w_u", "1 if supplier u is qualified (binary, first stage; none if already qualified)",
+     "Suppliers.qualification_cost, qualified"),
     (r"\bar q_o", "capacity of offer o per year", "Offers.capacity"),
     (r"\bar Q_u", "joint capacity of supplier u per year", "Suppliers.capacity"),
     (r"\phi_{s,y,o}", "product of matching disruption capacity factors", "Disruptions.capacity_factor"),
+    (r"R_{s,y,o}", "the Disruptions rows applying to offer o in (s, y): their scenario and years, and the "
+     "offers they match by country, supplier and material (blank: all)",
+     "Disruptions.scenario, from_year, to_year, country, supplier, material"),
     (r"\kappa_{s,y,o}", "effective capacity of offer o in (s, y)", "derived"),
     (r"M_{s,y,o}", "big-M: min(effective capacity, demand bound U_{m,y}), at least the min order", "derived"),
     (r"\underline q_o", "minimum order per year once contracted", "Offers.min_order"),
