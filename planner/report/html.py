@@ -190,6 +190,10 @@ def _supply(plan: SavedPlan, d: PlanDigest) -> str:
     if len(materials) > MAX_SUPPLY_CHARTS:
         out.append(f'<p class="note">The first {MAX_SUPPLY_CHARTS} of {len(materials)} materials; the plan\'s '
                    "Sourcing and Production sheets hold every one.</p>")
+    unused = [m for m in ds["Materials"]["material"].astype(str) if m not in supplied]
+    if unused:
+        out.append('<p class="note">Not supplied in any scenario: '
+                   + escape(", ".join(d.names.material(m) for m in unused)) + ".</p>")
     return "\n".join(out + ["</section>"])
 
 

@@ -79,17 +79,18 @@ def _example_with_header(tmp_path: Path, sheet: str, column: str, header) -> Pat
 
 
 def test_a_blank_header_over_values_is_an_error_naming_the_cells(tmp_path):
-    # the case: 11 country caps silently dropped, the plan 109 M USD cheaper
+    # the case: country caps silently dropped (the example's 10: NdPr, NdFeB 2028-2035, PAP;
+    # rows 2-12, row 11 holding NdFeB's 2027 reserve only), the plan that much cheaper
     found = problems(_example_with_header(tmp_path, "Policies", "max_country_share", None))
     p = one(found, sheet="Policies")
-    assert p.cell == "Policies!D2:D20" and p.value == "11 value(s) under a blank header"
+    assert p.cell == "Policies!D2:D12" and p.value == "10 value(s) under a blank header"
     assert "a column name in Policies!D1 (the template has max_country_share in this column)" in p.expected
 
 
 def test_a_misspelt_header_over_values_is_an_error_an_extra_column_a_warning(tmp_path):
     found = problems(_example_with_header(tmp_path, "Policies", "max_country_share", "max_country_shar"))
     p = one(found, cell="Policies!D1")
-    assert "did you mean 'max_country_share'?" in p.expected and "11 value(s) below would be ignored" in p.expected
+    assert "did you mean 'max_country_share'?" in p.expected and "10 value(s) below would be ignored" in p.expected
     sheets = base()
     sheets["Offers"][0].append("notes")  # SPEC: an unknown extra column is allowed (a warning)
     sheets["Offers"][1].append("preferred supplier")

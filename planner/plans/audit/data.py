@@ -136,7 +136,7 @@ class AuditData:
         for price factors ``pf``."""
         o = self.offers.reindex(pd.MultiIndex.from_frame(keys[["supplier", "material"]]))
         price = o["unit_cost"].to_numpy(float) * pf
-        ad_valorem = o["tariff"].to_numpy(float)
+        ad_valorem = np.array(o["tariff"].to_numpy(float))  # a copy: filled in below
         specific = np.zeros(len(keys))
         if len(self.tariffs) and len(keys):
             country = o["country"].to_numpy(object)
