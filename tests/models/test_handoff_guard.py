@@ -94,8 +94,9 @@ def test_an_expression_type_the_compiler_does_not_read_fails_loudly():
 
 def _every_family() -> list:
     """The bundled example with CVaR and non-anticipativity, and a tiny case with what the example
-    has no rows for (a supplier's qualification, a must-contract offer, a least module count,
-    supplier shares, carbon intensity, a capped production incentive)."""
+    has no rows for (a supplier's qualification, a must-contract offer and one with a min order, a
+    least module count and a module floor, supplier shares, carbon intensity, average risk, green,
+    non-allied and domestic shares, a least number of suppliers, a capped production incentive)."""
     example = read_workbook(ROOT / "planner" / "data" / "example.xlsx")
     example = dataclasses.replace(example, settings=example.settings | {"nonanticipative": True, "cvar_weight": 0.2})
     tiny = dataset(
@@ -103,14 +104,16 @@ def _every_family() -> list:
         Countries=[country("IN"), country("X", risk=0.5), country("Y", allied=True)],
         Suppliers=[supplier("A", "X", qualification_cost=5.0, capacity=300.0),
                    supplier("B", "Y", green_certified=True)],
-        Offers=[offer("A", "M", 10, carbon_intensity=2.0), offer("B", "M", 20, must_contract=True)],
+        Offers=[offer("A", "M", 10, carbon_intensity=2.0, min_order=5.0), offer("B", "M", 20, must_contract=True)],
         Facilities=[{"facility": "F", "kind": "refinery", "material": "M", "module_capacity": 50, "max_modules": 3,
                      "existing_modules": 1, "min_modules": 2, "build_years": 0, "capex_per_module": 100.0,
                      "unit_cost": 15, "pli_subsidy": 1.0, "pli_cap": 20.0}],
         Financing=[{"source": "K", "kind": "bond", "limit": 1000.0, "annual_rate": 0.05, "tenor_years": 5,
                     "min_draw": 10.0}],
         Demand=[demand("M", 2025, 100), demand("M", 2026, 120)],
-        Policies=[{"material": "M", "max_supplier_share": 0.7, "max_carbon_intensity": 1.0}])
+        Policies=[{"material": "M", "max_supplier_share": 0.7, "max_carbon_intensity": 1.0, "max_avg_risk": 0.3,
+                   "min_green_share": 0.1, "max_non_allied_share": 0.8, "min_suppliers": 1,
+                   "min_domestic_share": 0.6}])
     return [build_model(build_data(example)), build_model(build_data(tiny))]
 
 
