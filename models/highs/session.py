@@ -36,7 +36,7 @@ from models.highs.handoff import INF
 from models.highs.monitor import SolveMonitor
 from models.highs.options import SolverOptions
 from models.memory import paused_gc
-from models.outcome import Progress
+from models.outcome import Progress, relative_gap
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ class HighsSession:
         self._row_cache: dict[int, tuple[list[int], list[float]]] = {}
         self._sol = None
         self._info = None
+        self._started = False  # set_start offered a solution to the next run
 
     # ---- maps ------------------------------------------------------------------------------
 
@@ -233,22 +234,76 @@ class HighsSession:
             h.setOptionValue("log_file", options.log_file)
         for key, val in raw.items():
             h.setOptionValue(key, val)
+        started, self._started = self._started, False
         _run_interruptibly(h)
+        result, doubtful = self._result(h, tick)
+        limit = options.time_limit_s
+        left = None if limit is None else float(limit) - (time.perf_counter() - tick)
+        if doubtful and started and (left is None or left > 1.0):
+            result = self._again_without_start(result, h, tick, left)
+        return result
+
+    def _result(self, h, tick: float) -> tuple[RunResult, bool]:
+        """The last run's outcome, and whether HiGHS claimed a gap its own solution does not have."""
         status = h.getModelStatus()
         info = h.getInfo()
         self._sol = h.getSolution()
         self._info = info
-        termination = _STATUS.get(status, TerminationCondition.unknown)
+        reported = _STATUS.get(status, TerminationCondition.unknown)
         has_solution = info.primal_solution_status == 2
         objective = self.scaling.objective(float(info.objective_function_value)) if has_solution else None
         if info.mip_node_count == -1:  # an LP: the bound is the optimum
-            bound = objective if has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied \
+            bound = objective if has_solution and reported == TerminationCondition.convergenceCriteriaSatisfied \
                 else None
         else:
             bound = self.scaling.objective(float(info.mip_dual_bound))
         if bound is not None and abs(bound) == float("inf"):
             bound = None
-        return RunResult(termination, has_solution, objective, bound, time.perf_counter() - tick)
+        termination = reported
+        if has_solution and info.mip_node_count != -1:
+            objective, termination = self._checked(objective, bound, reported, h)
+        return (RunResult(termination, has_solution, objective, bound, time.perf_counter() - tick),
+                termination != reported)
+
+    def _checked(self, reported: float, bound: float | None, termination, h) -> tuple[float, Any]:
+        """The objective of the MIP solution HiGHS returns, from the solution itself, and the
+        termination, no longer 'optimal' when that objective is not within mip_rel_gap of the bound.
+
+        HiGHS 1.16 values a starting solution (``set_start``) in its presolved space, where a
+        column presolve fixed elsewhere (e.g. a dominated stock or draw) no longer costs what the
+        start pays for it (its log: 'MIP start solution is feasible: objective value is 19600.005',
+        then 'feasible in the reduced space: objective value is 19594.380'). When the start stays
+        the incumbent, HiGHS reports it that much cheaper and may stop early (medium through the
+        LP start: reported 10,032,323 'optimal within 1e-4' for a plan that costs 10,035,203, bound
+        10,031,383, below the proven optimum 10,035,007)."""
+        objective = self.scaling.objective(float(np.dot(self._cost, self._sol.col_value)) + self._offset)
+        moved = abs(objective - reported) > 1e-9 * max(1.0, abs(objective))
+        if moved and termination == TerminationCondition.convergenceCriteriaSatisfied:
+            if (relative_gap(objective, bound) or 0.0) > float(_option(h, "mip_rel_gap")) * (1 + 1e-6):
+                termination = TerminationCondition.unknown  # not proven: the solve reports it as a time limit
+        return objective, termination
+
+    def _again_without_start(self, first: RunResult, h, tick: float, left: float | None) -> RunResult:
+        """HiGHS stopped on a start it valued too low (see :meth:`_checked`): run once more
+        without it for the time left, keep the better plan and the stronger bound."""
+        kept = np.array(self._sol.col_value)
+        h.clearSolver()
+        if left is not None:
+            h.setOptionValue("time_limit", left)
+        _run_interruptibly(h)
+        second, _ = self._result(h, tick)
+        bounds = [b for b in (first.bound, second.bound) if b is not None]
+        bound = (max(bounds) if self.minimize else min(bounds)) if bounds else None
+        better = second.has_solution and (second.objective <= first.objective if self.minimize
+                                          else second.objective >= first.objective)
+        if not better:
+            self.use_solution(self.scaling.primal(kept))
+        objective = second.objective if better else first.objective
+        termination = second.termination if better else first.termination
+        gap = relative_gap(objective, bound)
+        if gap is not None and gap <= float(_option(h, "mip_rel_gap")) * (1 + 1e-6):
+            termination = TerminationCondition.convergenceCriteriaSatisfied
+        return RunResult(termination, True, objective, bound, time.perf_counter() - tick)
 
     @property
     def solution_status(self) -> SolutionStatus:
@@ -337,6 +392,7 @@ class HighsSession:
         values = self.scaling.col_values(values)
         idx = np.arange(values.shape[0], dtype=np.int32)
         self._h.setSolution(int(values.shape[0]), idx, values)
+        self._started = True
 
     def set_column_bounds(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """Change the bounds of columns ``idx`` in HiGHS only (model units; Pyomo untouched)."""

@@ -180,3 +180,42 @@ def test_scaling_gives_the_unscaled_lp_optimum_with_money_and_quantities():
     values = np.abs(np.asarray(lp.a_matrix_.value_))
     assert values.max() / values.min() < 1e5 < 1e10 < float(np.abs(plain.highs.getLp().a_matrix_.value_).max() /
                                                              np.abs(plain.highs.getLp().a_matrix_.value_).min())
+
+
+class _Undervaluing:
+    """A HiGHS that reports its solution and bound ``by`` lower than the solution costs, as HiGHS
+    1.16 does when a start stays the incumbent (HighsSession._checked)."""
+
+    def __init__(self, h, by: float):
+        self._h, self._by = h, by
+
+    def __getattr__(self, name):
+        return getattr(self._h, name)
+
+    def getInfo(self):
+        info = self._h.getInfo()
+        info.objective_function_value -= self._by
+        info.mip_dual_bound -= self._by
+        return info
+
+
+def test_a_mip_objective_is_the_cost_of_the_solution_returned_and_a_claimed_gap_is_checked():
+    # min 3a + 5b + 4c with a + b + c >= 2 (binaries): optimum 7 (a and c). Reported 2 lower in
+    # HiGHS' units, with the bound: the session gives the solution's own cost 7, and as the
+    # (lowered) bound is then not within mip_rel_gap of it, no longer calls it proven.
+    from models.highs.options import SolverOptions
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(["a", "b", "c"], within=pyo.Binary)
+    m.need = pyo.Constraint(expr=sum(m.x.values()) >= 2)
+    m.obj = pyo.Objective(expr=3 * m.x["a"] + 5 * m.x["b"] + 4 * m.x["c"])
+    s = HighsSession(m)
+    assert s.run(SolverOptions(mip_gap=1e-6)).objective == pytest.approx(7)
+    s._h = _Undervaluing(s._h, 2.0)
+    run = s.run(SolverOptions(mip_gap=1e-6))
+    assert run.objective == pytest.approx(7) and run.bound == pytest.approx(7 - 2.0 * s.objective_scale)
+    assert run.termination.name == "unknown"
+    # with a start, the session runs once more without it and keeps the better plan
+    s.set_start(s.primal())
+    again = s.run(SolverOptions(mip_gap=1e-6, time_limit_s=30))
+    assert again.objective == pytest.approx(7) and s.primal()[s.column(m.x["b"])] == pytest.approx(0)
