@@ -7,7 +7,7 @@ is its own):
    issue 16, in the workbook's own units, i.e. without models.highs.scaling, and without the
    module floors of models.families.capacity);
 2. the LP relaxation is solved on its own: the **LP bound** and its seconds;
-3. the solve runs as ``trust-planner solve`` runs it (``models.solve.run_highs``: the LP start
+3. the solve runs as ``trust-planner solve`` runs it (``models.pipeline.run_highs``: the LP start
    where it is on, then HiGHS' MIP) at ``--mip-gap`` (1e-4 unless given) under the time limit,
    with the given ``random_seed``, while a monitor records every incumbent and bound (in model
    units; during the LP start's restricted MIP the LP bound, as the progress display does);
@@ -57,7 +57,7 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     from models.highs.session import HighsSession
     from models.outcome import relative_gap
     from models.params.data import build_data
-    from models.solve import run_highs
+    from models.pipeline import run_highs
 
     model = build_model(build_data(case_dataset(case)))
     if before and hasattr(model, "module_floor"):

@@ -145,7 +145,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
     from models.highs.session import HighsSession
     from models.outcome import relative_gap
     from models.highs.options import SolverOptions
-    from models.solve import _status, run_highs
+    from models.pipeline import run_highs, status_of
 
     out: dict = {"case": case}
     clock = Clock()
@@ -181,7 +181,7 @@ def run_one(case: str, resolve: bool = True, marginal_values: bool = True) -> di
                 run = run_highs(session, solver, out.setdefault("solve_detail", {}), solver_info)
         out["lp_start"] = solver_info.get("lp_start")
         out["highs_run_time"] = session.run_time
-        status = _status(run)
+        status = status_of(run)
         out["status"] = status.name
         out["objective"] = run.objective
         out["bound"] = run.bound

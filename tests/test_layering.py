@@ -21,7 +21,7 @@ PACKAGES = ("models", "planner")
 #: ``models.analysis.resolve`` unless that has an entry of its own); the package roots
 #: ``models`` and ``planner`` name their __init__ only. The order is the data flow
 #: (docs/architecture.md): what the input is, how it is read and validated, the parameters, the
-#: math, the model, HiGHS, what is read from a solved model, the solve, what drives solves,
+#: math, the model, HiGHS, what is read from a solved model, the solve pipeline, what drives it,
 #: and the application around them.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("what the input is, and the types of a solve",
@@ -39,8 +39,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reading a solved model; starts from a saved plan",
      ("models.analysis.results", "models.analysis.tidy", "models.analysis.groups", "models.analysis.marginals",
       "models.warm")),
-    ("the solve pipeline", ("models.solve", "models")),
-    ("what drives solves: re-solve, diagnosis, frontier, alternatives", ("models.analysis",)),
+    ("the solve pipeline: start, MIP, extraction, marginal values", ("models.pipeline",)),
+    ("what drives the pipeline: solve, re-solve, diagnosis, frontier, alternatives",
+     ("models.solve", "models", "models.analysis")),
     ("plan workbooks, templates, instances", ("planner.io", "planner.instances")),
     ("saved plans: compare, check, audit", ("planner.plans",)),
     ("the report and the what-if commands", ("planner.report", "planner.whatif")),
@@ -54,6 +55,12 @@ FORBIDDEN = (
 )
 #: Modules outside these may not import highspy nor read ``.highs`` (the session's HiGHS object).
 HIGHS_INSIDE = ("models.highs",)
+#: The stages of a solve (models.pipeline) and the stages' own parts: only these run HiGHS on a
+#: session (``session.run``); a driver (solve, re-solve, frontier, alternatives, diagnosis) goes
+#: through the pipeline.
+RUNS_INSIDE = ("models.pipeline", "models.highs", "models.warm", "models.analysis.marginals")
+#: A plan is extracted in one place only (models.pipeline): these calls nowhere else.
+EXTRACTION = ("release_idle_binaries", "earn_incentives_in_full", "load_values")
 
 
 def _modules() -> dict[str, Path]:
@@ -168,6 +175,29 @@ def test_only_models_highs_reaches_highs():
     assert not found, "\n".join(found)
 
 
+def pipeline_bypasses(name: str, tree: ast.AST) -> list[str]:
+    """Calls in module ``name`` that run HiGHS or extract a plan outside the pipeline."""
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        attr, owner = node.func.attr, node.func.value
+        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if attr == "run" and owner_name.endswith("session") and not any(_covers(p, name) for p in RUNS_INSIDE):
+            found.append(f"{name}:{node.lineno} runs HiGHS itself (use models.pipeline.Pipeline)")
+        if attr in EXTRACTION and not _covers("models.pipeline", name) and not (
+                attr == "load_values" and any(_covers(p, name) for p in RUNS_INSIDE)):
+            found.append(f"{name}:{node.lineno} calls {attr} (the pipeline extracts plans)")
+    return found
+
+
+def test_only_the_pipeline_runs_highs_and_extracts_plans():
+    found = []
+    for name, path in MODULES.items():
+        found += pipeline_bypasses(name, ast.parse(path.read_text()))
+    assert not found, "\n".join(found)
+
+
 def test_the_checks_find_what_they_are_for():
     # made-up modules that break each rule
     assert upward({"models.params.x": {"models.build"}}) == [
@@ -178,6 +208,12 @@ def test_the_checks_find_what_they_are_for():
         "models.families.x imports models.highs.session", "models.params.y imports pyomo.environ"]
     assert cycles({"models.a": {"models.b"}, "models.b": {"models.c"}, "models.c": {"models.a"},
                    "models.d": {"models.a"}}) == [["models.a", "models.b", "models.c"]]
+    assert pipeline_bypasses("models.analysis.resolve", ast.parse(
+        "self.session.run(solver)\ntidy.release_idle_binaries(m)\nsession.load_values()")) == [
+        "models.analysis.resolve:1 runs HiGHS itself (use models.pipeline.Pipeline)",
+        "models.analysis.resolve:2 calls release_idle_binaries (the pipeline extracts plans)",
+        "models.analysis.resolve:3 calls load_values (the pipeline extracts plans)"]
+    assert not pipeline_bypasses("models.warm.start", ast.parse("session.run(solver)"))
     with pytest.raises(LookupError, match="in no layer"):
         layer_of("elsewhere.module")
 

@@ -46,7 +46,7 @@ from models.highs.session import HighsSession
 from models.outcome import SolveOptions, SolveOutcome
 from models.params.data import build_data
 from models.highs.options import SolverOptions
-from models.solve import finish, run_watched
+from models.pipeline import Pipeline
 
 #: A build, contract or supply share below this counts as unused.
 TOL = 1e-6
@@ -79,11 +79,11 @@ class Alternatives:
         tick = time.perf_counter()
         self.model = build_model(build_data(dataset))
         self.session = HighsSession(self.model)
+        self.pipeline = Pipeline(self.session, self.options)
         self.timings = {"build": time.perf_counter() - tick}
         self.optimal: float | None = None
         self._used: list[Any] = []  # per plan: the overlap terms it contributes
         self._signatures: list[Any] = []
-        self._start = None
         self._optimum_seconds = 0.0
 
     def optimum(self) -> SolveOutcome:
@@ -155,18 +155,7 @@ class Alternatives:
         return by_source, shares
 
     def _solve(self, solver: SolverOptions | None = None) -> SolveOutcome:
-        session = self.session
-        solver = solver or self.solver
-        timings = dict(self.timings)
-        info = {"name": "highs", "version": session.version, "interface": session.interface}
-        tick = time.perf_counter()
-        if self._start is not None:
-            session.set_start(self._start)
-        run = run_watched(session, solver, timings, info)
-        timings["solve"] = time.perf_counter() - tick
-        if run.has_solution:
-            self._start = session.primal()
-        return finish(run, session, self.options, solver, info, timings)
+        return self.pipeline.solve(solver or self.solver, start=self.pipeline.last_plan(), timings=self.timings)
 
     def _overlap_terms(self) -> list[tuple[float, Any]]:
         """The current plan's overlap part of the MGA objective, as (coefficient, variable) pairs."""

@@ -43,6 +43,7 @@ from models.params.data import build_data
 from models.outcome import SolveOptions
 from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
+from models.pipeline import Pipeline
 
 #: Relative cost of relaxing a target in the limits pass (targets kept wherever a limit can move).
 TARGET_PENALTY = 1000.0
@@ -111,7 +112,8 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
     limits = G.limit_groups(m)
     slack = _make_elastic(m, policy + limits)
     weight = {id(g): _weight(m, g) for g in policy + limits}
-    solver = SolverOptions.of(dataset.settings, options).replace(mip_gap=1e-6, mip_abs_gap=1e-7)
+    # no LP start (the elastic model was never given one)
+    solver = SolverOptions.of(dataset.settings, options).replace(mip_gap=1e-6, mip_abs_gap=1e-7, lp_start=False)
     out = Diagnosis()
 
     def relaxed(terms: list[tuple[float, G.Group]]) -> list[G.Group] | None:
@@ -123,13 +125,11 @@ def diagnose(dataset: Dataset, options: SolveOptions | None = None) -> Diagnosis
             else:
                 slack[id(g)].fix(0.0)
         m.elastic_objective.set_value(sum(w * slack[id(g)] for w, g in terms) if terms else 0.0)
-        session = HighsSession(m)
-        with session.watch(options.on_progress, solver.time_limit_s):
-            run = session.run(solver)
+        session = HighsSession(m)  # handed over again: the objective and the free slacks changed
+        run = Pipeline(session, options).run(solver)
         out.proven &= run.termination.name == "convergenceCriteriaSatisfied"
         if not run.has_solution:
             return None
-        session.load_values()
         return [g for _w, g in terms if (slack[id(g)].value or 0.0) * weight[id(g)] > TOL]
 
     # pass 1, targets: only the policy slacks are free

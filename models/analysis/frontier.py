@@ -42,7 +42,7 @@ from models.highs.session import HighsSession
 from models.outcome import SolveOptions, SolveOutcome
 from models.params.data import build_data
 from models.highs.options import SolverOptions
-from models.solve import finish, run_watched
+from models.pipeline import Pipeline
 
 #: A measure value counts as reached within this share of the expected supply (Dinkelbach's
 #: stopping rule, and the slack given to the best value when its cost is minimised).
@@ -80,10 +80,10 @@ class MeasureModel:
             self._numerators = [measures.merged(n) for n in measures.numerator_terms(m, kind, material)]
             self._supply = measures.merged(measures.supply_terms(m, material))
         self.session = HighsSession(m)
+        self.pipeline = Pipeline(self.session, self.options)
         self.timings = {"build": time.perf_counter() - tick}
         self.lower_is_better = measures.LOWER_IS_BETTER[kind]
         self._held: list = []
-        self._start = None
         self.measure: float | None = None
 
     # ---- the measure -------------------------------------------------------------------------
@@ -138,19 +138,7 @@ class MeasureModel:
     def solve(self, solver: SolverOptions | None = None) -> SolveOutcome:
         """Minimise the active objective (the expected cost, unless best() switched it), from the
         previous plan; ``self.measure`` is then the plan's value of the measure."""
-        session = self.session
-        timings = dict(self.timings)
-        info = {"name": "highs", "version": session.version, "interface": session.interface}
-        tick = time.perf_counter()
-        if self._start is not None:  # columns added since (the top share's t) start at 0
-            n = len(session.columns)
-            session.set_start(np.concatenate([self._start, np.zeros(n - len(self._start))])[:n])
-        solver = solver or self.solver
-        run = run_watched(session, solver, timings, info)
-        timings["solve"] = time.perf_counter() - tick
-        if run.has_solution:
-            self._start = session.primal()
-        outcome = finish(run, session, self.options, solver, info, timings)
+        outcome = self.pipeline.solve(solver or self.solver, start=self.pipeline.last_plan(), timings=self.timings)
         self.measure = self.value() if outcome.status.has_plan else None
         return outcome
 
@@ -158,7 +146,7 @@ class MeasureModel:
         """The cheapest plan among those with the best value of the measure (apply the guards
         first: Dinkelbach starts from the current plan's ratio)."""
         m = self.model
-        if self._start is None:
+        if self.pipeline.last_plan() is None:
             self.solve()
         m.obj.deactivate()
         try:

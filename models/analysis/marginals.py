@@ -45,10 +45,20 @@ def marginal_values(session: HighsSession, solver: SolverOptions = SolverOptions
                     policies_only: bool = False) -> pd.DataFrame:
     """Fix the integer decisions at their values in the model (the plan just extracted), re-solve
     the LP and price every binding group (``policies_only``: the policy targets only, as a sweep
-    of targets needs). Raises RuntimeError if the LP ends without duals."""
+    of targets needs). Raises RuntimeError if the LP ends without duals. The integer decisions
+    are free again afterwards (the session can be solved again: models.pipeline)."""
     m = session.model
     integers = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if v.is_integer() and not v.fixed]
     session.fix_columns(integers, [round(v.value or 0.0) for v in integers])
+    try:
+        return _priced(session, solver, policies_only)
+    finally:
+        session.unfix_columns(integers)
+
+
+def _priced(session: HighsSession, solver: SolverOptions, policies_only: bool) -> pd.DataFrame:
+    """The LP of the rest solved and every binding group priced (the integers already fixed)."""
+    m = session.model
     run = session.run(solver.without_gaps())
     if not run.has_solution or run.termination.name != "convergenceCriteriaSatisfied":
         raise RuntimeError(f"the LP with the integer decisions fixed ended with {run.termination.name}")

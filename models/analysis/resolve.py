@@ -51,7 +51,7 @@ from models.memory import paused_gc
 from models.outcome import SolveOptions, SolveOutcome
 from models.highs.options import SolverOptions
 from models.highs.session import HighsSession
-from models.solve import finish, run_watched
+from models.pipeline import Pipeline
 from models.families.supply import contract_link_rule, qualification_link_rule
 
 #: Data that may change without rebuilding (everything else must be equal); the cost-only
@@ -86,7 +86,6 @@ class Resolver:
         #: "build" (first), "update" (changes pushed in place) or "rebuild", for the last change
         self.mode = "build"
         self.timings: dict[str, float] = {}
-        self._start = None
         self._build(build_data(self.dataset))
 
     # ---- changes ---------------------------------------------------------------------------
@@ -136,28 +135,10 @@ class Resolver:
 
     def solve(self) -> SolveOutcome:
         """Solve the current model (from the previous solution, if any) and return the outcome:
-        the solve's own stages (the LP start where it is wanted, extraction, marginal values
-        when the options ask for them; models.solve.run_highs and finish)."""
-        session = self.session
-        info = {"name": "highs", "version": session.version, "interface": session.interface,
-                "options": self.solver.described(),
-                "resolve": self.mode}
-        timings = dict(self.timings)
-        tick = time.perf_counter()
-        solver = self.solver
-        if self._start is not None:
-            session.set_start(self._start)
-            solver = solver.with_highs(**WARM_OPTIONS)
-        run = run_watched(session, solver, timings, info)
-        timings["solve"] = time.perf_counter() - tick
-        if run.has_solution:
-            self._start = session.primal()  # the next change starts from this plan
-        integers = [v for v in session.columns if v.is_integer() and not v.fixed]
-        try:
-            return finish(run, session, self.options, self.solver, info, timings, policies_only=self.policies_only)
-        finally:
-            if self.options.marginals:  # the marginal values' LP fixed the integer decisions: free them
-                session.unfix_columns([v for v in integers if v.fixed])
+        the stages of models.pipeline, as a fresh solve runs them."""
+        start = self.pipeline.last_plan()
+        solver = self.solver if start is None else self.solver.with_highs(**WARM_OPTIONS)
+        return self.pipeline.solve(solver, start=start, timings=self.timings, info={"resolve": self.mode})
 
     # ---- internals -------------------------------------------------------------------------
 
@@ -168,9 +149,10 @@ class Resolver:
         self.timings["build"] = time.perf_counter() - tick
         tick = time.perf_counter()
         self.session = HighsSession(self.model)
+        # a new pipeline: column numbers may differ, so no start from the last plan
+        self.pipeline = Pipeline(self.session, self.options, self.policies_only)
         self.timings.pop("change", None)
         self.timings["handoff"] = time.perf_counter() - tick
-        self._start = None  # column numbers may differ: no warm start
 
     def _apply(self) -> None:
         tick = time.perf_counter()
