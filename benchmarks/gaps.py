@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import time
+
+from benchmarks.figures import fmt, median
 
 #: Cases measured by default, and their time limits (seconds) for the gap runs.
 GAP_TIME_LIMITS = {"example": 120.0, "small": 120.0, "medium": 300.0, "large": 600.0, "national": 900.0,
@@ -115,19 +116,6 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     return out
 
 
-def _median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def _fmt(x, digits=1):
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:,.{digits}f}"
-    return f"{x:,}"
-
-
 def summary_lines(gap_runs: dict[str, list[dict]]) -> list[str]:
     """The RESULTS.md section: root gaps before and after, and time to gap, per case."""
     lines = ["", "## Root gaps and time to gap (`python benchmarks/run.py --gaps CASES`)", "",
@@ -144,16 +132,16 @@ def summary_lines(gap_runs: dict[str, list[dict]]) -> list[str]:
         case = runs[0]["case"]
         best = min((r["objective"] for r in gap_runs_of(gap_runs, case) if r.get("objective") is not None),
                    default=None)
-        lp = _median([r["lp_bound"] for r in runs])
-        root = _median([r["root_bound"] for r in runs])
+        lp = median([r["lp_bound"] for r in runs])
+        root = median([r["root_bound"] for r in runs])
         closed = (root - lp) / (best - lp) if None not in (root, lp, best) and best > lp else None
         lines.append(
-            f"| {case} | {'before' if runs[0]['before'] else 'after'} | {len(runs)} | {_fmt(lp, 0)} | "
-            f"{_fmt(root, 0)} | {_fmt(best, 0)} | {'-' if closed is None else f'{closed:.0%}'} | "
-            f"{_fmt(_median([r['nodes'] for r in runs]), 0)} | {_fmt(_median([r['lp_iterations'] for r in runs]), 0)} | "
-            + " | ".join(_fmt(_median([r[f'seconds_to_{t:g}'] for r in runs])) for t in THRESHOLDS)
-            + f" | {_fmt(_median([r['highs_seconds'] for r in runs]))} | {_fmt(_median([r['cpu_seconds'] for r in runs]))}"
-            f" | {_fmt(_median([r['peak_rss_mb'] for r in runs]), 0)} | "
+            f"| {case} | {'before' if runs[0]['before'] else 'after'} | {len(runs)} | {fmt(lp, 0)} | "
+            f"{fmt(root, 0)} | {fmt(best, 0)} | {'-' if closed is None else f'{closed:.0%}'} | "
+            f"{fmt(median([r['nodes'] for r in runs]), 0)} | {fmt(median([r['lp_iterations'] for r in runs]), 0)} | "
+            + " | ".join(fmt(median([r[f'seconds_to_{t:g}'] for r in runs])) for t in THRESHOLDS)
+            + f" | {fmt(median([r['highs_seconds'] for r in runs]))} | {fmt(median([r['cpu_seconds'] for r in runs]))}"
+            f" | {fmt(median([r['peak_rss_mb'] for r in runs]), 0)} | "
             f"{', '.join(sorted({r['status'] for r in runs}))} | "
             f"{', '.join('%.1f' % r['load_average'] for r in runs)} |")
     return lines

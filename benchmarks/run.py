@@ -37,7 +37,6 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import gaps  # noqa: E402
+from benchmarks.figures import fmt, median  # noqa: E402
 
 CASES = ["example", "small", "medium", "large", "national", "capb"]
 #: Solver time limit per case, seconds (None: the workbook's Settings time_limit_s).
@@ -284,11 +284,6 @@ def machine() -> dict:
             "platform": platform.platform(), "versions": versions}
 
 
-def _median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
 def summarise(runs: list[dict]) -> dict:
     """Median of every number over the repeats of one case."""
     first = runs[0]
@@ -297,36 +292,28 @@ def summarise(runs: list[dict]) -> dict:
     out["status"] = ", ".join(sorted({r["status"] for r in runs}))
     for key in ("end_to_end_wall", "end_to_end_cpu", "overhead_wall", "highs_wall", "marginals_highs", "peak_rss_mb",
                 "gap", "objective"):
-        out[key] = _median([r.get(key) for r in runs])
+        out[key] = median([r.get(key) for r in runs])
     for kind in ("wall", "cpu"):
-        out[kind] = {s: _median([r[kind].get(s) for r in runs]) for s in STAGES + ["write_input"]}
+        out[kind] = {s: median([r[kind].get(s) for r in runs]) for s in STAGES + ["write_input"]}
     out["ratio_wall"] = out["overhead_wall"] / out["highs_wall"] if out["highs_wall"] else None
     early = ("read", "validate", "data", "build", "handoff")
     before = [max((v for k, v in r["rss_mb"].items() if k in early or k in {"after_" + e for e in early}),
                   default=None) for r in runs if r.get("rss_mb")]
-    out["rss_before_solve"] = _median(before)
-    out["rss_solve"] = _median([r["rss_mb"].get("solve") for r in runs if r.get("rss_mb")])
+    out["rss_before_solve"] = median(before)
+    out["rss_solve"] = median([r["rss_mb"].get("solve") for r in runs if r.get("rss_mb")])
     cpu_total = out["end_to_end_cpu"]
     out["overhead_cpu"] = (cpu_total - out["cpu"]["solve"] - (out["cpu"]["marginals"] or 0.0)
                            if cpu_total is not None else None)
     details = [r.get("solve_detail") or {} for r in runs]
-    out["solve_detail"] = {k: _median([d.get(k) for d in details]) for k in ("start_lp", "start_restricted_mip", "mip")}
+    out["solve_detail"] = {k: median([d.get(k) for d in details]) for k in ("start_lp", "start_restricted_mip", "mip")}
     out["lp_start"] = next((r["lp_start"] for r in runs if r.get("lp_start")), None)
     res = [r["resolve"] for r in runs if r.get("resolve")]
     if res:
-        out["resolve"] = {k: _median([r[k] for r in res]) for k in ("first_solve_s", "change_s", "resolve_s",
+        out["resolve"] = {k: median([r[k] for r in res]) for k in ("first_solve_s", "change_s", "resolve_s",
                                                                     "resolve_highs_s", "rebuild_s")}
         out["resolve"]["mode"] = ", ".join(sorted({r["mode"] for r in res}))
     out["load_average"] = [round(x, 1) for r in runs for x in r["load_average"][:1]]
     return out
-
-
-def _fmt(x, digits=1):
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:,.{digits}f}"
-    return f"{x:,}"
 
 
 def write_results(summaries: list[dict], info: dict, path: Path, notes: str = "",
@@ -340,8 +327,8 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
              "## Model sizes", "", "| case | columns | rows | nonzeros | integer columns |",
              "| --- | ---: | ---: | ---: | ---: |"]
     for s in summaries:
-        lines.append(f"| {s['case']} | {_fmt(s['columns'])} | {_fmt(s['rows'])} | {_fmt(s['nonzeros'])} | "
-                     f"{_fmt(s['integers'])} |")
+        lines.append(f"| {s['case']} | {fmt(s['columns'])} | {fmt(s['rows'])} | {fmt(s['nonzeros'])} | "
+                     f"{fmt(s['integers'])} |")
     lines += ["", "## End to end, stage by stage (seconds, wall)", "",
               "| case | read | validate | data | build | hand-off | HiGHS solve | extract | marginal values "
               "(of which HiGHS) | write plan | end to end | overhead | overhead / HiGHS | peak RSS MB (before the "
@@ -352,11 +339,11 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
         w = s["wall"]
         gap = f" ({s['gap'] * 100:.2f} %)" if s.get("gap") else ""
         lines.append(
-            f"| {s['case']} | {_fmt(w['read'])} | {_fmt(w['validate'])} | {_fmt(w['data'])} | {_fmt(w['build'])} | "
-            f"{_fmt(w['handoff'])} | {_fmt(w['solve'])} | {_fmt(w['extract'])} | {_fmt(w['marginals'])} "
-            f"({_fmt(s['marginals_highs'])}) | {_fmt(w['write_plan'])} | "
-            f"{_fmt(s['end_to_end_wall'])} | {_fmt(s['overhead_wall'])} | {_fmt(s['ratio_wall'], 2)} | "
-            f"{_fmt(s['peak_rss_mb'], 0)} ({_fmt(s['rss_before_solve'], 0)} / {_fmt(s['rss_solve'], 0)}) | "
+            f"| {s['case']} | {fmt(w['read'])} | {fmt(w['validate'])} | {fmt(w['data'])} | {fmt(w['build'])} | "
+            f"{fmt(w['handoff'])} | {fmt(w['solve'])} | {fmt(w['extract'])} | {fmt(w['marginals'])} "
+            f"({fmt(s['marginals_highs'])}) | {fmt(w['write_plan'])} | "
+            f"{fmt(s['end_to_end_wall'])} | {fmt(s['overhead_wall'])} | {fmt(s['ratio_wall'], 2)} | "
+            f"{fmt(s['peak_rss_mb'], 0)} ({fmt(s['rss_before_solve'], 0)} / {fmt(s['rss_solve'], 0)}) | "
             f"{s['status']}{gap} | {s['repeats']} | "
             f"{', '.join(str(x) for x in s['load_average'])} |")
     lines += ["", "## The same in CPU seconds of the benchmark process", "",
@@ -367,10 +354,10 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
         c = s["cpu"]
         ratio = s["overhead_cpu"] / c["solve"] if c.get("solve") else None
         lines.append(
-            f"| {s['case']} | {_fmt(c['read'])} | {_fmt(c['validate'])} | {_fmt(c['data'])} | {_fmt(c['build'])} | "
-            f"{_fmt(c['handoff'])} | {_fmt(c['solve'])} | {_fmt(c['extract'])} | {_fmt(c['marginals'])} | "
-            f"{_fmt(c['write_plan'])} | {_fmt(s['end_to_end_cpu'])} | {_fmt(s['overhead_cpu'])} | {_fmt(ratio, 2)} | "
-            f"{_fmt(s['wall'].get('write_input'))} s wall |")
+            f"| {s['case']} | {fmt(c['read'])} | {fmt(c['validate'])} | {fmt(c['data'])} | {fmt(c['build'])} | "
+            f"{fmt(c['handoff'])} | {fmt(c['solve'])} | {fmt(c['extract'])} | {fmt(c['marginals'])} | "
+            f"{fmt(c['write_plan'])} | {fmt(s['end_to_end_cpu'])} | {fmt(s['overhead_cpu'])} | {fmt(ratio, 2)} | "
+            f"{fmt(s['wall'].get('write_input'))} s wall |")
     started = [s for s in summaries if s.get("lp_start")]
     if started:
         lines += ["", "## The LP start (models.highs.lp_start), inside \"HiGHS solve\" above", "",
@@ -378,9 +365,9 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
                   "(first run) |", "| --- | ---: | ---: | ---: | ---: | --- |"]
         for s in started:
             d = s["solve_detail"]
-            lines.append(f"| {s['case']} | {_fmt(d['start_lp'])} | {_fmt(d['start_restricted_mip'])} | "
-                         f"{_fmt(d['mip']) if d['mip'] is not None else 'not run (proven by the LP bound)'} | "
-                         f"{_fmt(s['objective'], 0)} | {s['lp_start']} |")
+            lines.append(f"| {s['case']} | {fmt(d['start_lp'])} | {fmt(d['start_restricted_mip'])} | "
+                         f"{fmt(d['mip']) if d['mip'] is not None else 'not run (proven by the LP bound)'} | "
+                         f"{fmt(s['objective'], 0)} | {s['lp_start']} |")
     res = [s for s in summaries if s.get("resolve")]
     if res:
         lines += ["", "## Re-solve after a price change (models.analysis.resolve.Resolver) vs. rebuilding", "",
@@ -389,8 +376,8 @@ def write_results(summaries: list[dict], info: dict, path: Path, notes: str = ""
                   "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         for s in res:
             r = s["resolve"]
-            lines.append(f"| {s['case']} | {_fmt(r['first_solve_s'])} | {_fmt(r['change_s'], 2)} | "
-                         f"{_fmt(r['resolve_s'])} | {_fmt(r['resolve_highs_s'])} | {_fmt(r['rebuild_s'])} | "
+            lines.append(f"| {s['case']} | {fmt(r['first_solve_s'])} | {fmt(r['change_s'], 2)} | "
+                         f"{fmt(r['resolve_s'])} | {fmt(r['resolve_highs_s'])} | {fmt(r['rebuild_s'])} | "
                          f"{r['mode']} |")
     if gap_runs:
         lines += gaps.summary_lines(gap_runs)
@@ -433,21 +420,26 @@ def main(argv=None) -> int:
     for case in ([] if args.report_only else args.cases.split(",")):
         runs[case] = []
         for k in range(args.repeat):
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--one", case]
-            if args.no_resolve:
-                cmd.append("--no-resolve")
             print(f"{case} run {k + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
-            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-            if proc.returncode != 0:
-                print(proc.stderr[-3000:], file=sys.stderr)
+            result = _child(["--one", case] + (["--no-resolve"] if args.no_resolve else []))
+            if result is None:
                 return 1
-            result = json.loads(proc.stdout.strip().splitlines()[-1])
             runs[case].append(result)
             print(f"  end to end {result['end_to_end_wall']:.1f} s, solve {result['wall']['solve']:.1f} s, "
                   f"peak {result['peak_rss_mb']:.0f} MB, {result['status']}", file=sys.stderr, flush=True)
         args.json.write_text(json.dumps({"machine": machine(), "runs": runs, "gaps": gap_runs}, indent=1))
     _report(args, runs, gap_runs)
     return 0
+
+
+def _child(arguments: list[str]) -> dict | None:
+    """Run this script with ``arguments`` in a fresh process; its JSON line (None if it failed)."""
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *arguments], capture_output=True, text=True,
+                          cwd=ROOT)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _report(args, runs: dict, gap_runs: dict) -> None:
@@ -464,18 +456,15 @@ def _gap_runs(args, runs: dict, gap_runs: dict) -> int:
             key = gaps.run_key(case, before)
             gap_runs[key] = []
             for seed in args.seeds.split(","):
-                cmd = [sys.executable, str(Path(__file__).resolve()), "--gap-one", case, "--seed", seed,
-                       "--mip-gap", str(args.mip_gap)]
+                cmd = ["--gap-one", case, "--seed", seed, "--mip-gap", str(args.mip_gap)]
                 if args.time_limit:
                     cmd += ["--time-limit", str(args.time_limit)]
                 if before:
                     cmd.append("--as-before")
                 print(f"{key} seed {seed} ...", file=sys.stderr, flush=True)
-                proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-                if proc.returncode != 0:
-                    print(proc.stderr[-3000:], file=sys.stderr)
+                result = _child(cmd)
+                if result is None:
                     return 1
-                result = json.loads(proc.stdout.strip().splitlines()[-1])
                 gap_runs[key].append(result)
                 print(f"  root {result['root_bound']}, {result['nodes']} nodes, to 0.01 % "
                       f"{result['seconds_to_0.0001']} s, {result['status']}", file=sys.stderr, flush=True)

@@ -33,13 +33,18 @@ def _violations(model, tol=1e-6) -> list[str]:
     return out
 
 
+def _load(session, quick) -> None:
+    """The quick plan into the Pyomo variables (raises if there is none)."""
+    assert quick.values is not None, quick.reason
+    session.use_solution(quick.values)
+    session.load_values()
+
+
 def test_quick_plan_of_a_generated_instance_is_a_plan_and_costs_at_least_the_lp_bound():
     model = build_model(build_data(generate_dataset("small", 0)))
     session = HighsSession(model)
     quick = quick_plan.find(session)
-    assert quick.values is not None, quick.reason
-    session.use_solution(quick.values)
-    session.load_values()
+    _load(session, quick)
     assert _violations(model) == []
     assert pyo.value(model.obj.expr) == pytest.approx(quick.objective, rel=1e-9)
     session.relax_integrality(True)
@@ -62,9 +67,7 @@ def test_quick_plan_contracts_the_min_orders_when_leaving_them_out_leaves_no_pla
     model = build_model(build_data(ds))
     session = HighsSession(model)
     quick = quick_plan.find(session)
-    assert quick.values is not None, quick.reason
-    session.use_solution(quick.values)
-    session.load_values()
+    _load(session, quick)
     assert _violations(model) == []
     assert model.z[0].value == 1  # the min-order offer is contracted
 
