@@ -41,6 +41,7 @@ from planner.io.workbook_style import (BOLD, HEADER_FILL, HEADER_FONT, MAX_WIDTH
                                        wrapped_height, write_atomic)
 from planner.schema import manifest
 from planner.schema.dataset import Dataset
+from planner.schema.numbers import number_or_none
 
 #: Plan sheets in the order they appear; Marginal values only when computed.
 READ_ME = "Read me"
@@ -268,10 +269,11 @@ def add_read_me(wb: Workbook, summary: Mapping[str, Any], dataset: Dataset, shee
          f"{len(scen)} scenario{'' if len(scen) == 1 else 's'} ({scenarios}). Solved from "
          f"{summary.get('input_file', '')} "
          f"on {summary.get('created_at', '')}."),
-        ("Status", status_sentence(str(summary.get("status", "")), _number(objective),
-                                   _number(summary.get("best_bound")), _number(summary.get("gap")), currency)),
+        ("Status", status_sentence(str(summary.get("status", "")), number_or_none(objective),
+                                   number_or_none(summary.get("best_bound")), number_or_none(summary.get("gap")),
+                                   currency)),
         ("Total cost",
-         f"{money_text(_number(objective), currency)}: the expected discounted cost over the scenarios"
+         f"{money_text(number_or_none(objective), currency)}: the expected discounted cost over the scenarios"
          + (f" plus {cvar:g} x CVaR at {float(s.get('cvar_alpha') or 0):g} of the scenario costs (risk aversion)"
             if cvar > 0 else "")
          + ". The Summary sheet breaks it into its components."),
@@ -316,16 +318,6 @@ def add_read_me(wb: Workbook, summary: Mapping[str, Any], dataset: Dataset, shee
     for idx, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(idx)].width = width
     print_setup(ws, title_rows=None, one_page=True)
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 # ------------------------------------------------------------------ writing

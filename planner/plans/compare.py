@@ -42,6 +42,7 @@ from planner.plans.audit.policies import supply_terms
 from planner.plans.intervals import (component_interval, delta_label, high_label, is_component, low_label,
                                      note_label, objective_interval)
 from planner.plans.saved_plan import SavedPlan
+from planner.schema.numbers import number_or_none
 
 #: Metrics shown as shares (0..1) and money, for display.
 SHARE_METRICS = ("gap", "avg_risk", "top_country_share_max", "green_share", "domestic_share")
@@ -122,9 +123,9 @@ def plan_metrics(plan: SavedPlan) -> dict[str, Any]:
     out: dict[str, Any] = {
         "status": s.get("status"),
         "objective": plan.objective,
-        "best_bound": _num(s.get("best_bound")),
-        "gap": _num(s.get("gap")),
-        "solve_seconds": _num(s.get("solve_seconds")),
+        "best_bound": number_or_none(s.get("best_bound")),
+        "gap": number_or_none(s.get("gap")),
+        "solve_seconds": number_or_none(s.get("solve_seconds")),
     }
     costs = plan.costs
     for name in list(ORDER) + [k for k in costs if k not in ORDER]:
@@ -211,15 +212,6 @@ def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b and abs(b) > 1e-12 else float("nan")
 
 
-def _num(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
     keys: list[str] = []
     for m in metrics:
@@ -249,7 +241,8 @@ def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd
 
 def _interval(key: str, diff: Any, a: dict[str, Any], b: dict[str, Any]):
     """The objective's proven interval, a cost component's tolerance flag (planner.plans.intervals)."""
-    sides = (_num(a.get("objective")), a.get("best_bound"), _num(b.get("objective")), b.get("best_bound"))
+    sides = (number_or_none(a.get("objective")), a.get("best_bound"),
+             number_or_none(b.get("objective")), b.get("best_bound"))
     if key == "objective":
         return objective_interval(*sides)
     if is_component(key):
@@ -485,7 +478,7 @@ def plans_table(comparison: Comparison) -> pd.DataFrame:
     for n, p in zip(comparison.names, comparison.plans):
         s = p.summary
         rows.append({"plan": n, "file": str(p.path), "status": s.get("status"), "objective": p.objective,
-                     "best_bound": _num(s.get("best_bound")), "gap": _num(s.get("gap")),
+                     "best_bound": number_or_none(s.get("best_bound")), "gap": number_or_none(s.get("gap")),
                      "input_file": s.get("input_file"), "input_sha256": s.get("input_sha256"),
                      "planner_version": s.get("planner_version"), "created_at": s.get("created_at")})
     frame = pd.DataFrame(rows)

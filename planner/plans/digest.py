@@ -19,6 +19,7 @@ from planner.io.plan_terms import cost_label
 from planner.plans.saved_plan import SavedPlan
 from planner.schema import manifest
 from planner.schema.names import Names, names_of
+from planner.schema.numbers import number_or_none
 
 #: Policies listed as costing most to keep.
 TOP_POLICIES = 5
@@ -107,8 +108,9 @@ def digest(plan: SavedPlan, top_policies: int = TOP_POLICIES) -> PlanDigest:
     ds = plan.dataset
     names = names_of(ds)
     s = plan.summary
-    out = PlanDigest(name=plan.name, status=plan.status, objective=plan.objective, bound=_number(s.get("best_bound")),
-                     gap=_number(s.get("gap")), currency=str(ds.settings.get("currency") or ""),
+    out = PlanDigest(name=plan.name, status=plan.status, objective=plan.objective,
+                     bound=number_or_none(s.get("best_bound")),
+                     gap=number_or_none(s.get("gap")), currency=str(ds.settings.get("currency") or ""),
                      first_year=ds.years[0], last_year=ds.years[-1], names=names)
     out.builds = builds(plan, names)
     out.dependencies = dependencies(plan, names)
@@ -143,9 +145,9 @@ def builds(plan: SavedPlan, names: Names) -> list[Build]:
         out.append(Build(
             year=year, facility=f, label=names.facility(f), material=material,
             kind=str(info["kind"]).replace("_", " ") if info is not None else "", modules=modules,
-            producing_from=year + int(_number(info["build_years"]) or 0) if info is not None else year,
-            capacity=modules * (_number(info["module_capacity"]) or 0.0) if info is not None else math.nan,
-            unit=names.unit(material), capex=modules * (_number(info["capex_per_module"]) or 0.0)
+            producing_from=year + int(number_or_none(info["build_years"]) or 0) if info is not None else year,
+            capacity=modules * (number_or_none(info["module_capacity"]) or 0.0) if info is not None else math.nan,
+            unit=names.unit(material), capex=modules * (number_or_none(info["capex_per_module"]) or 0.0)
             if info is not None else math.nan, financing=financing))
     return out
 
@@ -251,7 +253,7 @@ def policy_costs(plan: SavedPlan, names: Names, top: int | None = TOP_POLICIES) 
     for (policy, material, row), g in _grouped(rows, ["policy", "material", "row"], top):
         out.append(PolicyCost(
             policy=str(policy), material="every material" if material in ("*", "") else names.material(material),
-            excel_row=None if pd.isna(row) else int(row), value=_number(g["value"]), cost=float(g["cost"]),
+            excel_row=None if pd.isna(row) else int(row), value=number_or_none(g["value"]), cost=float(g["cost"]),
             step="percentage point" if g["percent"] else (columns[policy].unit or "unit"),
             tighten="lower" if str(policy).startswith("max_") else "raise", binding=int(g["binding"])))
     return out
@@ -280,7 +282,7 @@ def limit_costs(plan: SavedPlan, names: Names, top: int | None = TOP_POLICIES) -
     out = []
     for (limit, subject), g in _grouped(rows, ["policy", "subject"], top):
         out.append(LimitCost(limit=str(limit), subject=_subject(names, str(limit), str(subject)),
-                             value=_number(g["value"]), cost=float(g["cost"]), binding=int(g["binding"])))
+                             value=number_or_none(g["value"]), cost=float(g["cost"]), binding=int(g["binding"])))
     return out
 
 
@@ -317,12 +319,3 @@ def _grouped(rows: pd.DataFrame, key: list[str], top: int | None):
     grouped = grouped[grouped["cost"] > 1e-9].sort_values("cost", ascending=False)
     return (grouped if top is None else grouped.head(top)).iterrows()
 
-
-def _number(value) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number

@@ -22,6 +22,7 @@ from models.outcome import TABLE_COLUMNS
 from planner.io.plan import MARGINAL_SHEET
 from planner.schema import manifest
 from planner.schema.dataset import Dataset, Source, from_records
+from planner.schema.numbers import number_or_none
 
 SUMMARY = "Summary"
 INPUT_PREFIX = "Input."
@@ -361,17 +362,6 @@ def _blank(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip() == ""
-
-
-def number_or_none(value: Any) -> float | None:
-    """A Summary value as a finite number, else None (blank, true/false, text, NaN, infinity)."""
-    if _blank(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -22,7 +22,8 @@ import re
 
 from models.outcome import Status, relative_gap
 from planner.plans.audit.findings import Finding, Tolerance, num
-from planner.plans.saved_plan import SavedPlan, number_or_none
+from planner.plans.saved_plan import SavedPlan
+from planner.schema.numbers import number_or_none
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _REL_GAP = re.compile(r"\brel_gap=([0-9.eE+-]+)")
