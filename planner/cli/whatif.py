@@ -149,7 +149,8 @@ def _print_points(frame, columns: list[str]) -> None:
             elif name == "status":
                 v = str(v).split(":")[0]
             elif isinstance(v, float) and v == v:
-                v = f"{v:.4g}"
+                # money (a CVaR, a varied price) in full, as the objective; shares and factors short
+                v = f"{v:,.0f}" if abs(v) >= 1e5 else f"{v:.4g}"
             cells.append(Text("" if v is None or v != v else str(v)))
         table.add_row(*cells)
     console.print(table)
