@@ -30,6 +30,7 @@ FAMILIES = [
     ("Policies", "models.families.policies"),
     ("Risk: CVaR", "models.families.risk"),
     ("Optional non-anticipativity", "models.families.nonanticipativity"),
+    ("Optional recourse: builds, draws and contracts that adapt", "models.families.recourse"),
     ("Objective and cost components", "models.families.objective"),
     ("Trade-off measures (the frontier command only)", "models.families.measures"),
 ]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from models.families import (capacity, financing, incentives, nonanticipativity, objective, policies, risk, stock,
-                             supply, targets)
+from models.families import (capacity, financing, incentives, nonanticipativity, objective, policies, recourse, risk,
+                             stock, supply, targets)
 from models.params.data import ModelData
 from models.memory import paused_gc
 
@@ -114,6 +114,12 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     m.n = pyo.Expression(_set(list(dd.producing)), rule=capacity.modules_producing_rule)
     m.x = pyo.Var(_set(dd.draws), within=pyo.NonNegativeReals)
     m.v = pyo.Var(_set(dd.use_bin), within=pyo.Binary)
+    # ... adapting by scenario once it diverges (Settings recourse_builds; empty otherwise)
+    m.br = pyo.Var(_set(recourse.own_builds_index(d)), within=pyo.NonNegativeIntegers,
+                   bounds=lambda m, s, f, y: capacity.build_bounds(m, f, y))
+    m.xr = pyo.Var(_set(recourse.own_draws_index(d)), within=pyo.NonNegativeReals)
+    m.zl = pyo.Var(_set(recourse.late_contracts_index(d)), within=pyo.Binary)
+    m.wl = pyo.Var(_set(recourse.late_qualifications_index(d)), within=pyo.Binary)
 
     # ---- second stage ----------------------------------------------------------------
     m.q = pyo.Var(_set(sd.buy), within=pyo.NonNegativeReals, bounds=supply.capacity_bounds)
@@ -132,16 +138,28 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
          supply.supplier_capacity_rule)
     _con(m, "min_order", supply.min_order_index(d), supply.min_order_rule)
     _con(m, "must_contract", supply.must_contract_index(d), supply.must_contract_rule)
+    _con(m, "late_contract_once", list(m.zl.index_set()), recourse.late_contract_once_rule)
+    _con(m, "late_qualification_once", list(m.wl.index_set()), recourse.late_qualification_once_rule)
+    _con(m, "late_contract_needs_qualification",
+         recourse.late_contract_needs_qualification_index(d, list(m.zl.index_set())),
+         recourse.late_contract_needs_qualification_rule)
 
     # ---- domestic capacity and financing -----------------------------------------------
     _con(m, "max_modules", capacity.max_modules_index(d), capacity.max_modules_rule)
     _con(m, "min_modules", capacity.min_modules_index(d), capacity.min_modules_rule)
     _con(m, "production_capacity", production, capacity.production_capacity_rule)
     _con(m, "module_floor", capacity.module_floor_index(d), capacity.module_floor_rule)
+    _con(m, "module_floor_scenario", capacity.module_floor_index(d, scenario=True), capacity.module_floor_rule)
+    _con(m, "max_modules_scenario", capacity.own_index(d, capacity.max_modules_index(d)), capacity.max_modules_rule)
+    _con(m, "min_modules_scenario", capacity.own_index(d, capacity.min_modules_index(d)), capacity.min_modules_rule)
     _con(m, "pli_earned", list(m.pli.index_set()), incentives.earned_rule)
     _con(m, "financing_cover", financing.cover_index(d), financing.cover_rule)
     _con(m, "financing_limit", financing.limit_index(d), financing.limit_rule)
     _con(m, "financing_min_draw", financing.min_draw_index(d), financing.min_draw_rule)
+    _con(m, "financing_cover_scenario", financing.own_cover_index(d), financing.cover_rule)
+    _con(m, "financing_limit_scenario", financing.own_source_index(d, financing.limit_index(d)), financing.limit_rule)
+    _con(m, "financing_min_draw_scenario", financing.own_source_index(d, financing.min_draw_index(d)),
+         financing.min_draw_rule)
 
     # ---- stock balance and policies ----------------------------------------------------
     _con(m, "balance", stock.stock_index(d), stock.balance_rule)
@@ -155,6 +173,8 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
     # ---- costs, risk and objective -----------------------------------------------------
     m.first_cost = pyo.Expression(objective.FIRST_STAGE, rule=objective.first_stage_cost)
     m.second_cost = pyo.Expression(objective.SECOND_STAGE, d.scenarios, rule=objective.scenario_cost)
+    if d.recourse:
+        m.recourse_cost = pyo.Expression(objective.FIRST_STAGE, d.scenarios, rule=objective.recourse_cost)
     m.scenario_cost = pyo.Expression(d.scenarios, rule=objective.scenario_total)
     if d.cvar_weight > 0:
         m.eta = pyo.Var()
@@ -168,7 +188,7 @@ def _build_model(d: ModelData) -> pyo.ConcreteModel:
 
 #: Second-stage variables: the positions of the scenario and the year in their index (a quick
 #: plan solves them scenario by scenario, year by year: models.highs.quick_plan).
-SECOND_STAGE_INDEX = {"q": (0, 1), "p": (0, 1), "stock": (0, 2), "short": (0, 2), "S": (0, 2)}
+SECOND_STAGE_INDEX = {"q": (0, 1), "p": (0, 1), "stock": (0, 2), "short": (0, 2), "S": (0, 2), "pli": (0, 1)}
 
 
 def column_units(d: ModelData) -> dict:
@@ -187,6 +207,7 @@ def column_units(d: ModelData) -> dict:
         "short": lambda k: u.quantity[k[1]],
         "S": lambda k: u.quantity[k[1]],
         "x": money,
+        "xr": money,
         "pli": money,
         "eta": money,
         "xi": money,

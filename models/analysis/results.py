@@ -13,7 +13,7 @@ from collections import defaultdict
 import pandas as pd
 import pyomo.environ as pyo
 
-from models.families import capacity, financing, objective, risk
+from models.families import capacity, financing, objective, recourse, risk
 from models.memory import paused_gc
 from models.outcome import TABLE_COLUMNS
 
@@ -37,7 +37,8 @@ def costs(m, value=pyo.value) -> dict[str, float]:
     for c in objective.FIRST_STAGE:
         if (c == "capex" and d.domestic.has_financing) or (c == "financing" and not d.domestic.has_financing):
             continue
-        out[c] = float(value(m.first_cost[c])) + 0.0  # + 0.0: no "-0.0" in the plan
+        own = sum(d.prob[s] * value(m.recourse_cost[c, s]) for s in d.scenarios) if d.recourse else 0.0
+        out[c] = float(value(m.first_cost[c]) + own) + 0.0  # + 0.0: no "-0.0" in the plan
     for c in objective.SECOND_STAGE:
         out[c] = float(sum(d.prob[s] * value(m.second_cost[c, s]) for s in d.scenarios))
     out["cvar"] = float(d.cvar_weight * value(risk.cvar(m))) if d.cvar_weight > 0 else 0.0
@@ -79,26 +80,56 @@ def sourcing(m, q: dict) -> pd.DataFrame:
 
 
 def contracts(m, q: dict) -> pd.DataFrame:
-    """Contracted offers; a supplier's qualification cost is shown once, on its first row."""
-    sd = m.data.supply
-    bought = {o for (_s, _y, o) in q}
+    """Contracted offers; a supplier's qualification cost is shown once, on its first row. With
+    recourse (models.families.recourse) also each scenario's late contracts: columns ``scenario``
+    (blank: every scenario) and ``signed_year`` first."""
+    d = m.data
+    sd = d.supply
     zval = m.z.extract_values()
-    chosen = [o for o in sd.offers if ((zval.get(o) or 0) > 0.5 if o in zval else o in bought)]
-    wval = m.w.extract_values()
+    qualified = {u for u, v in m.w.extract_values().items() if (v or 0) > 0.5}
+    late = {key for key, v in m.zl.extract_values().items() if (v or 0) > 0.5}
+    late_quals = {key for key, v in m.wl.extract_values().items() if (v or 0) > 0.5}
+    # an offer without a contract decision is contracted where it is bought: at the start, unless
+    # only a scenario's late qualification of its supplier allows it (recourse)
+    bought = {(s, o) for (s, _y, o) in q}
+    free_late = {(s, o) for (s, o) in bought if o not in zval and (s, sd.supplier[o]) in late_quals}
+    shared = [o for o in sd.offers if ((zval.get(o) or 0) > 0.5 if o in zval else
+                                       any((s, o) in bought and (s, o) not in free_late for s in d.scenarios))]
+    rows = _contract_rows(sd, shared, qualified)
+    if not d.recourse:
+        return _frame("Contracts", rows)
+    rows = [("", d.first_year, *r) for r in rows]
+    for s in d.scenarios:
+        mine = sorted({o for (ss, o) in late | free_late if ss == s})
+        rows += [(s, int(d.signed_from[s]), *r)
+                 for r in _contract_rows(sd, mine, {u for (ss, u) in late_quals if ss == s})]
+    return pd.DataFrame(rows, columns=["scenario", "signed_year", *TABLE_COLUMNS["Contracts"]])
+
+
+def _contract_rows(sd, offers, qualified: set) -> list[tuple]:
     rows, seen = [], set()
-    for o in sorted(chosen):
+    for o in sorted(offers):
         u = sd.supplier[o]
-        qual = sd.sup_qual_cost.get(u, 0.0) if u not in seen and (wval.get(u) or 0) > 0.5 else 0.0
+        qual = sd.sup_qual_cost.get(u, 0.0) if u not in seen and u in qualified else 0.0
         seen.add(u)
         rows.append((u, sd.material[o], sd.country[o], qual, sd.contract_cost[o]))
-    return _frame("Contracts", rows)
+    return rows
 
 
-def capacities(m) -> dict[tuple[str, int], tuple[int, float]]:
-    """(facility, year) -> (modules producing, capacity): a module in its first producing year
-    counts its ramp-up share of capacity (models.families.capacity)."""
+def _plans(m) -> list:
+    """The scenarios whose builds and draws are listed: None (one plan for all) without recourse."""
+    return list(m.data.scenarios) if m.data.recourse else [None]
+
+
+def started_in(m, s) -> dict[tuple[str, int], int]:
+    """(facility, year) -> modules started, in scenario ``s`` (None: without recourse)."""
+    return {(f, y): round(recourse.built(m, s, f, y).value or 0.0) for (f, y) in m.data.domestic.builds}
+
+
+def capacities(m, started: dict) -> dict[tuple[str, int], tuple[int, float]]:
+    """(facility, year) -> (modules producing, capacity) for the builds ``started``: a module in its
+    first producing year counts its ramp-up share of capacity (models.families.capacity)."""
     dd = m.data.domestic
-    started = {k: round(v) for k, v in m.b.extract_values().items() if v is not None}
     out = {}
     for (f, t), starts in dd.producing.items():
         n = dd.existing[f] + sum(started.get((f, y), 0) for y in starts)
@@ -108,33 +139,47 @@ def capacities(m) -> dict[tuple[str, int], tuple[int, float]]:
 
 
 def builds(m) -> pd.DataFrame:
+    """Modules started, producing and capacity per facility and year (per scenario with recourse,
+    a ``scenario`` column first)."""
     d = m.data
     dd = d.domestic
-    started = {k: round(v) for k, v in m.b.extract_values().items() if v is not None}
-    producing = capacities(m)
     rows = []
-    for f in dd.facilities:
-        for y in d.years:
-            n, cap = producing.get((f, y), (0, 0.0))
-            b = started.get((f, y), 0)
-            if n or b:
-                rows.append((f, y, b, n, cap))
-    return _frame("Builds", rows)
+    for s in _plans(m):
+        started = started_in(m, s)
+        producing = capacities(m, started)
+        for f in dd.facilities:
+            for y in d.years:
+                n, cap = producing.get((f, y), (0, 0.0))
+                b = started.get((f, y), 0)
+                if n or b:
+                    rows.append((f, y, b, n, cap) if s is None else (s, f, y, b, n, cap))
+    if not d.recourse:
+        return _frame("Builds", rows)
+    return pd.DataFrame(rows, columns=["scenario", *TABLE_COLUMNS["Builds"]])
 
 
 def production(m, p: dict) -> pd.DataFrame:
     dd = m.data.domestic
-    producing = capacities(m)
+    producing = {s: capacities(m, started_in(m, s)) for s in _plans(m)}
     rows = []
     for (s, t, f), v in p.items():
-        cap = producing.get((f, t), (0, 0.0))[1]
+        cap = producing[s if m.data.recourse else None].get((f, t), (0, 0.0))[1]
         rows.append((s, t, f, dd.material[f], v, v / cap if cap > 0 else float("nan")))
     return _frame("Production", rows).sort_values(["scenario", "year", "facility"], ignore_index=True)
 
 
 def financing_table(m) -> pd.DataFrame:
-    rows = [(k, f, y, v, financing.draw_cost(m, k, f, y) * v) for (k, f, y), v in _values(m.x).items()]
-    return _frame("Financing", rows)
+    """Draws and their present-value cost (per scenario with recourse, a ``scenario`` column first)."""
+    if not m.data.recourse:
+        rows = [(k, f, y, v, financing.draw_cost(m, k, f, y) * v) for (k, f, y), v in _values(m.x).items()]
+        return _frame("Financing", rows)
+    rows = []
+    for s in m.data.scenarios:
+        for (k, f, y) in m.data.domestic.draws:
+            v = recourse.drawn(m, s, k, f, y).value or 0.0
+            if abs(v) > TOL:
+                rows.append((s, k, f, y, v, financing.draw_cost(m, k, f, y) * v))
+    return pd.DataFrame(rows, columns=["scenario", *TABLE_COLUMNS["Financing"]])
 
 
 def kpis(m, q: dict, p: dict) -> pd.DataFrame:

@@ -26,19 +26,29 @@ def release_idle_binaries(m) -> list[str]:
     """Set idle qualification and source-use binaries to 0; return what was released."""
     sd = m.data.supply
     busy: defaultdict[str, bool] = defaultdict(bool)
+    busy_late: defaultdict[tuple, bool] = defaultdict(bool)  # (scenario, supplier), for late qualifications
     for (s, y, o), var in m.q.items():
         if (var.value or 0.0) > TOL:
-            busy[sd.supplier[o]] = True
+            busy[sd.supplier[o]] = busy_late[(s, sd.supplier[o])] = True
     for o, var in m.z.items():
         if (var.value or 0.0) > 0.5:
             busy[sd.supplier[o]] = True
+    for (s, o), var in m.zl.items():
+        if (var.value or 0.0) > 0.5:
+            busy[sd.supplier[o]] = busy_late[(s, sd.supplier[o])] = True
     released = []
     for u, var in m.w.items():
         if (var.value or 0.0) > 0.5 and not busy[u]:
             var.set_value(0)
             released.append(f"qualification of {u}")
+    for (s, u), var in m.wl.items():
+        if (var.value or 0.0) > 0.5 and not busy_late[(s, u)]:
+            var.set_value(0)
+            released.append(f"late qualification of {u} ({s})")
     drawn: defaultdict[str, float] = defaultdict(float)
     for (k, f, y), var in m.x.items():
+        drawn[k] += var.value or 0.0
+    for (s, k, f, y), var in m.xr.items():
         drawn[k] += var.value or 0.0
     for k, var in m.v.items():
         if (var.value or 0.0) > 0.5 and drawn[k] <= TOL:

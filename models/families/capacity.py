@@ -31,6 +31,7 @@ example: the LP bound rises 0.13 %, a third of its gap to the optimum).
 from __future__ import annotations
 
 from models.families.expr import linear, row, total, unit_row
+from models.families.recourse import built, own_builds_index
 from models.params.domestic import module_floor
 
 SYMBOLS = [
@@ -63,25 +64,26 @@ def modules_producing_rule(m, f, t):
     return dd.existing[f] + total(m.b[f, y] for y in dd.producing[(f, t)])
 
 
-def max_modules_rule(m, f):
-    r"""Existing plus all started modules: :math:`n^{0}_f + \sum_y b_{f,y} \le \bar n_f`."""
+def max_modules_rule(m, f, s=None):
+    r"""Existing plus all started modules: :math:`n^{0}_f + \sum_y b_{f,y} \le \bar n_f` (with
+    recourse, also for each scenario's own builds, :mod:`models.families.recourse`)."""
     dd = m.data.domestic
-    return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], "<=", dd.max_modules[f] - dd.existing[f])
+    return unit_row(m, [built(m, s, f, y) for y in m.ix.build_years_of[f]], "<=", dd.max_modules[f] - dd.existing[f])
 
 
-def min_modules_rule(m, f):
+def min_modules_rule(m, f, s=None):
     r"""Required modules exist by the last year :math:`Y` (existing ones count):
     :math:`n_{f,Y} = n^{0}_f + \sum_y b_{f,y} \ge \underline n_f` (every build produces by
     :math:`Y`). No start year left: infeasible."""
     dd = m.data.domestic
-    return unit_row(m, [m.b[f, y] for y in m.ix.build_years_of[f]], ">=", dd.min_modules[f] - dd.existing[f])
+    return unit_row(m, [built(m, s, f, y) for y in m.ix.build_years_of[f]], ">=", dd.min_modules[f] - dd.existing[f])
 
 
 def production_capacity_rule(m, s, t, f):
     r""":math:`p_{s,t,f} \le c_f \big(n_{f,t} - (1 - \rho_f) \sum_{y + \ell_f = t} b_{f,y}\big)`."""
     dd = m.data.domestic
     cap = dd.module_capacity[f]
-    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap * ramp_share(dd, f, y, t), m.b[f, y])
+    return row(m, [(1, m.ix.p[(s, t, f)])] + [(-cap * ramp_share(dd, f, y, t), built(m, s, f, y))
                                               for y in dd.producing[(f, t)]], "<=", cap * dd.existing[f])
 
 
@@ -90,13 +92,14 @@ def ramp_share(dd, f, start, t) -> float:
     return dd.ramp_up.get(f, 1.0) if start + dd.build_years[f] == t else 1.0
 
 
-def module_floor_rule(m, i, t):
+def module_floor_rule(m, i, t, s=None):
     r"""Whole modules a domestic-share target forces:
-    :math:`\sum_{f \in F_{i,t}} n_{f,t} \ge N_{i,t}`."""
+    :math:`\sum_{f \in F_{i,t}} n_{f,t} \ge N_{i,t}` (with recourse, per scenario: its own
+    builds against its own target)."""
     dd = m.data.domestic
     facilities = m.ix.producers_of[(i, t)]
-    builds = [m.b[f, y] for f in facilities for y in dd.producing[(f, t)]]
-    return unit_row(m, builds, ">=", module_floor(m.data, i, t) - sum(dd.existing[f] for f in facilities))
+    builds = [built(m, s, f, y) for f in facilities for y in dd.producing[(f, t)]]
+    return unit_row(m, builds, ">=", module_floor(m.data, i, t, s) - sum(dd.existing[f] for f in facilities))
 
 
 def consumption(m, s, t, material):
@@ -126,14 +129,23 @@ def max_modules_index(d):
     return [f for f, n in years_of.items() if n > 1]
 
 
-def module_floor_index(d):
-    """(material, year) where a domestic-share target needs more modules than exist."""
+def module_floor_index(d, scenario: bool = False):
+    """(material, year) where a domestic-share target needs more modules than exist; with recourse
+    (``scenario``) instead (material, year, scenario) for every scenario, each with its own floor."""
+    if d.recourse != scenario:
+        return []
     dd = d.domestic
     keys = sorted({(i, y) for (i, y, _s), share in d.policy.get("min_domestic_share").items() if share > 0})
     out = []
     for i, y in keys:
         existing = sum(dd.existing[f] for f in dd.material if dd.material[f] == i and (f, y) in dd.producing
                        and dd.module_capacity[f] > 0)
-        if module_floor(d, i, y) > existing:
-            out.append((i, y))
+        out += [(i, y, s) if scenario else (i, y) for s in (d.scenarios if scenario else [None])
+                if module_floor(d, i, y, s) > existing]
     return out
+
+
+def own_index(d, facilities) -> list[tuple]:
+    """(facility, scenario) of ``facilities`` where a scenario has builds of its own (recourse)."""
+    own = {(f, s) for (s, f, _y) in own_builds_index(d)}
+    return [(f, s) for f in facilities for s in d.scenarios if (f, s) in own]

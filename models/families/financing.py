@@ -15,6 +15,7 @@ and budget; 0 for a grant). Without a Financing sheet capex is paid in the build
 from __future__ import annotations
 
 from models.families.expr import unit_row
+from models.families.recourse import built, drawn, own_builds_index, own_draws_index
 
 SYMBOLS = [
     (r"x_{k,f,y}", "amount drawn from source k for builds at f started in y (variable)", "Financing.draw"),
@@ -33,24 +34,25 @@ SYMBOLS = [
 ]
 
 
-def cover_rule(m, f, y):
-    r"""Every unit of capex is covered by draws in its year: :math:`\sum_k x_{k,f,y} \ge K_f\, b_{f,y}`."""
-    draws = [m.x[k, f, y] for k in m.ix.sources_of_build.get((f, y), ())]
-    return unit_row(m, draws, ">=", 0.0, ((-m.data.domestic.capex[f], m.b[f, y]),))
+def cover_rule(m, f, y, s=None):
+    r"""Every unit of capex is covered by draws in its year: :math:`\sum_k x_{k,f,y} \ge K_f\, b_{f,y}`
+    (with recourse also a scenario's own builds by its own draws, :mod:`models.families.recourse`)."""
+    draws = [drawn(m, s, k, f, y) for k in m.ix.sources_of_build.get((f, y), ())]
+    return unit_row(m, draws, ">=", 0.0, ((-m.data.domestic.capex[f], built(m, s, f, y)),))
 
 
-def limit_rule(m, k):
-    r""":math:`\sum_{f,y} x_{k,f,y} \le L_k\, (v_k)`."""
+def limit_rule(m, k, s=None):
+    r""":math:`\sum_{f,y} x_{k,f,y} \le L_k\, (v_k)` (per scenario with recourse)."""
     lim = m.data.domestic.limit[k]
-    draws = [m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]]
+    draws = [drawn(m, s, kk, f, y) for kk, f, y in m.ix.draws_of[k]]
     if k in m.v:
         return unit_row(m, draws, "<=", 0.0, ((-lim, m.v[k]),))
     return unit_row(m, draws, "<=", lim)
 
 
-def min_draw_rule(m, k):
+def min_draw_rule(m, k, s=None):
     r""":math:`\sum_{f,y} x_{k,f,y} \ge \underline x_k\, v_k`."""
-    return unit_row(m, [m.x[kk, f, y] for kk, f, y in m.ix.draws_of[k]], ">=", 0.0,
+    return unit_row(m, [drawn(m, s, kk, f, y) for kk, f, y in m.ix.draws_of[k]], ">=", 0.0,
                     ((-m.data.domestic.min_draw[k], m.v[k]),))
 
 
@@ -74,3 +76,15 @@ def limit_index(d):
 
 def min_draw_index(d):
     return [k for k in d.domestic.use_bin if d.domestic.min_draw[k] > 0]
+
+
+def own_cover_index(d):
+    """(f, y, s) of a scenario's own builds with capex to cover (recourse)."""
+    dd = d.domestic
+    return [(f, y, s) for (s, f, y) in own_builds_index(d) if dd.capex[f] > 0] if dd.has_financing else []
+
+
+def own_source_index(d, sources):
+    """(k, s) of ``sources`` a scenario draws on in years of its own (recourse)."""
+    own = {(k, s) for (s, k, _f, _y) in own_draws_index(d)}
+    return [(k, s) for k in sources for s in d.scenarios if (k, s) in own]

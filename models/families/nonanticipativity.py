@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from models.families.expr import row
+from models.params.scenarios import reference
 
 SYMBOLS = [
     (r"d_s", "first year scenario s differs from the others (disruption or scenario policy)",
@@ -29,11 +30,6 @@ SYMBOLS = [
     (r"\mathbb{1}^{na}", "1 when scenarios may not anticipate: the rows above exist only then",
      "Settings.nonanticipative"),
 ]
-
-
-def reference(divergence: dict[str, float], scenarios: list[str]) -> str:
-    """The scenario that diverges last (the first listed on ties)."""
-    return max(scenarios, key=lambda s: (divergence.get(s, math.inf), -scenarios.index(s)))
 
 
 def shared_years(d) -> dict[str, list[int]]:

@@ -29,6 +29,7 @@ same terms the solver minimised and adds up to the objective.
 from __future__ import annotations
 
 from models.families import financing, incentives, risk
+from models.families.recourse import built, drawn
 from models.families.expr import linear
 
 SYMBOLS = [
@@ -55,8 +56,13 @@ SECOND_STAGE = ("purchases_ex_works", "tariffs", "freight", "production", "pli_s
                 "shortage", "carbon")
 
 
+#: First-stage components that builds and draws make: paid per scenario with recourse.
+BUILD_COSTS = ("fixed_opex", "capex", "financing")
+
+
 def first_stage_cost(m, component):
-    """One first-stage component (a scenario-independent expression)."""
+    """One first-stage component: what every scenario pays (with recourse the builds' costs and
+    late contracts are each scenario's, :func:`recourse_cost`)."""
     d = m.data
     sd, dd = d.supply, d.domestic
     if component == "qualification":
@@ -65,20 +71,45 @@ def first_stage_cost(m, component):
         return linear((sd.contract_cost[o], m.z[o]) for o in m.z if sd.contract_cost[o] > 0)
     if component == "arrangement_fees":
         return linear((dd.fee[k], m.v[k]) for k in m.v if dd.fee[k] > 0)
+    if component in BUILD_COSTS:
+        return _build_cost(m, component, None, variable=not d.recourse)
+    raise KeyError(component)
+
+
+def recourse_cost(m, component, s):
+    r"""Scenario ``s``'s own part of a first-stage component (recourse, :mod:`models.families.recourse`):
+    its builds and draws, and late contracts and qualifications at :math:`\delta_{B_s}`."""
+    d = m.data
+    sd = d.supply
+    if component in BUILD_COSTS:
+        return _build_cost(m, component, s, constant=False)
+    if component in ("qualification", "contracts"):
+        late, cost = (m.wl, sd.sup_qual_cost) if component == "qualification" else (m.zl, sd.contract_cost)
+        df = d.df.get(d.signed_from.get(s), 0.0)
+        return linear((df * cost[key], late[s, key]) for (ss, key) in late if ss == s and cost[key] > 0)
+    return 0.0
+
+
+def _build_cost(m, component, s, constant: bool = True, variable: bool = True):
+    """Fixed opex, capex (without a Financing sheet) or financing cost of scenario ``s``'s builds
+    and draws (``s`` None: the reference's); ``constant``: the existing modules' fixed opex."""
+    d = m.data
+    dd = d.domestic
     if component == "fixed_opex":
         # existing modules are a constant; each built module pays from its first producing year
         paying = [(f, t) for (f, t) in dd.producing if dd.fixed_opex[f] > 0]
-        existing = sum(d.df[t] * dd.fixed_opex[f] * dd.existing[f] for f, t in paying)
-        return linear(((d.df[t] * dd.fixed_opex[f], m.b[f, y]) for f, t in paying for y in dd.producing[(f, t)]),
-                      existing)
+        existing = sum(d.df[t] * dd.fixed_opex[f] * dd.existing[f] for f, t in paying) if constant else 0.0
+        return linear(((d.df[t] * dd.fixed_opex[f], built(m, s, f, y)) for f, t in paying
+                       for y in dd.producing[(f, t)]) if variable else (), existing)
+    if not variable:
+        return 0.0
     if component == "capex":
         if dd.has_financing:
             return 0.0
-        return linear((d.df[y] * dd.share[(f, y)] * dd.capex[f], m.b[f, y]) for (f, y) in m.b if dd.capex[f] > 0)
-    if component == "financing":
-        return linear((financing.draw_cost(m, k, f, y), m.x[k, f, y]) for (k, f, y) in m.x
-                      if dd.pv_factor[k] > 0)
-    raise KeyError(component)
+        return linear((d.df[y] * dd.share[(f, y)] * dd.capex[f], built(m, s, f, y)) for (f, y) in dd.builds
+                      if dd.capex[f] > 0)
+    return linear((financing.draw_cost(m, k, f, y), drawn(m, s, k, f, y)) for (k, f, y) in dd.draws
+                  if dd.pv_factor[k] > 0)
 
 
 def scenario_cost(m, component, s):
@@ -112,16 +143,22 @@ def scenario_cost(m, component, s):
 
 
 def scenario_total(m, s):
-    r""":math:`C_s = C^{1} + C^{2}_s` (the cost CVaR is taken over)."""
-    return (sum(m.first_cost[c] for c in FIRST_STAGE)
+    r""":math:`C_s = C^{1} + C^{2}_s` (the cost CVaR is taken over; with recourse :math:`C^{2}_s` holds
+    the scenario's own builds, draws and late contracts)."""
+    return (sum(m.first_cost[c] for c in FIRST_STAGE) + _recourse(m, s)
             + sum(m.second_cost[c, s] for c in SECOND_STAGE))
+
+
+def _recourse(m, s):
+    return sum(m.recourse_cost[c, s] for c in FIRST_STAGE) if hasattr(m, "recourse_cost") else 0.0
 
 
 def objective_rule(m):
     r""":math:`C^{1} + \sum_s p_s C^{2}_s + \omega\, \mathrm{CVaR}_\alpha`."""
     d = m.data
     expected = (sum(m.first_cost[c] for c in FIRST_STAGE)
-                + sum(d.prob[s] * m.second_cost[c, s] for c in SECOND_STAGE for s in d.scenarios))
+                + sum(d.prob[s] * m.second_cost[c, s] for c in SECOND_STAGE for s in d.scenarios)
+                + sum(d.prob[s] * _recourse(m, s) for s in d.scenarios))
     if d.cvar_weight > 0:
         expected += d.cvar_weight * risk.cvar(m)
     return expected

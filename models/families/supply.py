@@ -11,6 +11,7 @@ its material a min_suppliers policy, or it must be contracted; a qualification b
 from __future__ import annotations
 
 from models.families.expr import row, unit_row
+from models.families.recourse import contract_vars, qualification_vars
 
 SYMBOLS = [
     (r"q_{s,y,o}", "units bought from offer o in year y, scenario s (variable)", "Sourcing.quantity"),
@@ -43,15 +44,19 @@ def capacity_bounds(m, s, y, o):
 
 
 def contract_link_rule(m, s, y, o):
-    r"""No purchase without a contract: :math:`q_{s,y,o} \le M_{s,y,o}\, z_o`."""
-    return row(m, ((1, m.ix.q[(s, y, o)]), (-m.data.supply.big_m[(s, y, o)], m.z[o])), "<=")
+    r"""No purchase without a contract: :math:`q_{s,y,o} \le M_{s,y,o}\, z_o` (with recourse,
+    :math:`z_o` + a late contract of s delivering by y, :mod:`models.families.recourse`)."""
+    big_m = m.data.supply.big_m[(s, y, o)]
+    return row(m, [(1, m.ix.q[(s, y, o)])] + [(-big_m, z) for z in contract_vars(m, s, y, o)], "<=")
 
 
 def qualification_link_rule(m, s, y, o):
     r"""Strong (facility-location) link for an offer without its own binary:
     :math:`q_{s,y,o} \le M_{s,y,o}\, w_u`."""
     sd = m.data.supply
-    return row(m, ((1, m.ix.q[(s, y, o)]), (-sd.big_m[(s, y, o)], m.w[sd.supplier[o]])), "<=")
+    big_m = sd.big_m[(s, y, o)]
+    return row(m, [(1, m.ix.q[(s, y, o)])] + [(-big_m, w) for w in qualification_vars(m, s, y, sd.supplier[o])],
+               "<=")
 
 
 def contract_needs_qualification_rule(m, o):
@@ -67,14 +72,15 @@ def supplier_capacity_rule(m, s, y, u):
     terms = [q[(s, y, o)] for o in m.ix.buys_of_supplier[(s, y, u)]]
     cap = sd.sup_capacity[u]
     if u in m.w:
-        return unit_row(m, terms, "<=", 0.0, ((-cap, m.w[u]),))
+        return unit_row(m, terms, "<=", 0.0, [(-cap, w) for w in qualification_vars(m, s, y, u)])
     return unit_row(m, terms, "<=", cap)
 
 
 def min_order_rule(m, s, y, o):
     r"""Once contracted, buy the min order every year it can deliver (scaled by disruptions):
     :math:`q_{s,y,o} \ge \phi_{s,y,o}\, \underline q_o\, z_o`."""
-    return row(m, ((1, m.ix.q[(s, y, o)]), (-m.data.supply.min_req[(s, y, o)], m.z[o])), ">=")
+    least = m.data.supply.min_req[(s, y, o)]
+    return row(m, [(1, m.ix.q[(s, y, o)])] + [(-least, z) for z in contract_vars(m, s, y, o)], ">=")
 
 
 def must_contract_rule(m, o):

@@ -19,7 +19,7 @@ from typing import Any
 from planner.schema.dataset import Dataset
 
 from models.params import domestic as data_domestic, policies as data_policies, supply as data_supply, units as data_units
-from models.params.scenarios import divergence_years
+from models.params.scenarios import divergence_years, own_from, reference, signed_from
 from models.params.tables import blank, col, num
 
 #: Fallback shortage penalty when nothing else prices a material (SPEC Settings).
@@ -56,6 +56,16 @@ class ModelData:
     units: data_units.Units = field(default_factory=data_units.Units)
     #: (scenario, material, year) -> product of the matching Disruptions demand factors, where not 1
     demand_factor: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    #: Settings recourse_builds (models.families.recourse): per scenario other than the reference, the
+    #: first year its builds and draws are its own; per scenario, the year it may sign late contracts
+    recourse: bool = False
+    own_from: dict[str, float] = field(default_factory=dict)
+    signed_from: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        """The scenario that diverges last (models.params.scenarios.reference)."""
+        return reference(self.divergence, self.scenarios)
 
     def demand_in(self, s: str, i: str, y: int) -> float:
         """Demand of material i in year y in scenario s: the Demand sheet's x Disruptions.demand_factor."""
@@ -114,14 +124,18 @@ def build_data(dataset: Dataset) -> ModelData:
     data_supply.set_big_m(supply, peak, domestic, policy, years, materials)
 
     penalty = _penalties(mats, s.get("shortage_penalty"), supply, domestic)
+    divergence = divergence_years(dataset)
+    recourse = bool(s.get("recourse_builds")) and len(scenarios) > 1
     return ModelData(
         years=years, first_year=years[0], last_year=years[-1], df=df, scenarios=scenarios, prob=prob,
         settings=dict(s), materials=materials, demand=demand,
         initial_stock={m: num(v) for m, v in zip(materials, col(mats, "initial_stock"))},
         holding_cost={m: num(v) for m, v in zip(materials, col(mats, "holding_cost"))},
         penalty=penalty, home_country=str(s["home_country"]), supply=supply, domestic=domestic, policy=policy,
-        nonanticipative=bool(s.get("nonanticipative")), divergence=divergence_years(dataset),
-        units=data_units.derive(materials, demand, supply, domestic), demand_factor=factors,
+        nonanticipative=bool(s.get("nonanticipative")), divergence=divergence,
+        units=data_units.derive(materials, demand, supply, domestic), demand_factor=factors, recourse=recourse,
+        own_from=own_from(divergence, scenarios) if recourse else {},
+        signed_from=signed_from(divergence, scenarios) if recourse else {},
     )
 
 

@@ -194,15 +194,16 @@ def _financing(d: DomesticData, fin, discount: float) -> None:
 ROUNDING_TOL = 1e-6
 
 
-def module_floor(d, i: str, t: int) -> int:
+def module_floor(d, i: str, t: int, scenario: str | None = None) -> int:
     """Whole modules producing ``i`` in ``t`` that its domestic-share targets need (``d`` a
     ModelData; models.families.capacity.module_floor_rule): ceil(max_s share x its demand / the largest
-    module of a facility that can make i in t); 0 without a target or a producer."""
+    module of a facility that can make i in t), or of ``scenario``'s alone; 0 without a target or a
+    producer."""
     dd = d.domestic
     caps = [dd.module_capacity[f] for f in dd.material if dd.material[f] == i and (f, t) in dd.producing
             and dd.module_capacity[f] > 0]
-    need = max((share * d.demand_in(s, i, t) for (mi, y, s), share
-                in d.policy.get("min_domestic_share").items() if mi == i and y == t), default=0.0)
+    need = max((share * d.demand_in(s, i, t) for (mi, y, s), share in d.policy.get("min_domestic_share").items()
+                if mi == i and y == t and scenario in (None, s)), default=0.0)
     if not caps or need <= 0:
         return 0
     return max(0, math.ceil(need / max(caps) - ROUNDING_TOL))

@@ -29,7 +29,8 @@ from models.params.domestic import module_floor
 
 def first_stage(d, min_orders: bool = False) -> dict[str, dict]:
     """Values of the integer first-stage variables: ``{"w": {u: 1}, "z": {o: 0/1}, "v": {k: 0/1},
-    "b": {(f, y): modules}}`` (every index of the model's w, z, v and b)."""
+    "b": {(f, y): modules}}`` (every index of the model's w, z, v and b), and those of recourse:
+    ``br`` as ``b``, ``zl`` and ``wl`` 0 (an index left out is 0)."""
     sd, dd = d.supply, d.domestic
     z = {o: 1.0 if min_orders or sd.min_order.get(o, 0.0) <= 0 or o in sd.must_contract else 0.0
          for o in sd.contract_bin}
@@ -41,7 +42,11 @@ def first_stage(d, min_orders: bool = False) -> dict[str, dict]:
                 break
             z[o], short = 1.0, short - 1
     v = {k: 1.0 if dd.min_draw.get(k, 0.0) <= dd.limit.get(k, 0.0) else 0.0 for k in dd.use_bin}
-    return {"w": {u: 1.0 for u in sd.qual_bin}, "z": z, "v": v, "b": _builds(d)}
+    b = _builds(d)
+    # with recourse (models.families.recourse) every scenario builds as the reference does, and
+    # signs nothing late (every supplier is qualified from the start)
+    own = {(s, f, y): b[(f, y)] for s, start in d.own_from.items() for (f, y) in dd.builds if y >= start}
+    return {"w": {u: 1.0 for u in sd.qual_bin}, "z": z, "v": v, "b": b, "br": own, "zl": {}, "wl": {}}
 
 
 def _builds(d) -> dict[tuple[str, int], float]:

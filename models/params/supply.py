@@ -41,6 +41,10 @@ class SupplyData:
     #: first year the offer can deliver: its available_from, and for a supplier the plan must
     #: qualify, first_year + Suppliers.qualification_years
     available_from: dict[int, int] = field(default_factory=dict)
+    #: the offer's own available_from (blank: first_year)
+    listed_from: dict[int, int] = field(default_factory=dict)
+    #: supplier -> years from qualifying to its first delivery (0 for one already qualified)
+    delay: dict[str, int] = field(default_factory=dict)
     risk: dict[int, float] = field(default_factory=dict)
     green: dict[int, bool] = field(default_factory=dict)
     non_allied: dict[int, bool] = field(default_factory=dict)
@@ -103,7 +107,7 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
     qualified = dict(zip(s_ids, col(sup, "qualified")))
     # an already qualified supplier costs nothing to qualify and delivers at once
     d.sup_qual_cost = {u: 0.0 if qualified[u] else num(v) for u, v in zip(s_ids, col(sup, "qualification_cost"))}
-    ready = {u: years[0] + (0 if qualified[u] else int(num(v))) for u, v in zip(s_ids, col(sup, "qualification_years"))}
+    d.delay = {u: 0 if qualified[u] else int(num(v)) for u, v in zip(s_ids, col(sup, "qualification_years"))}
     d.sup_row = dict(zip(s_ids, excel_rows(sup)))
     s_risk = dict(zip(s_ids, (num(v) for v in col(sup, "risk"))))
     s_green = dict(zip(s_ids, col(sup, "green_certified")))
@@ -131,7 +135,8 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
         d.supplier[o], d.material[o], d.country[o] = u, m, c
         d.unit_cost[o], d.tariff[o], d.freight[o] = float(uc), tariff, num(fr)
         d.carbon[o], d.min_order[o], d.contract_cost[o] = num(ci), num(mo), num(cc)
-        d.available_from[o] = max(first if blank(af) else int(af), ready.get(u, first))
+        d.listed_from[o] = first if blank(af) else int(af)
+        d.available_from[o] = max(d.listed_from[o], first + d.delay.get(u, 0))
         d.duty.update({(y, o): v for y, v in duty.items()})
         if must:
             d.must_contract.add(o)

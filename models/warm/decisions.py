@@ -145,7 +145,9 @@ class _Builder:
         empty = np.zeros(0, dtype=np.int32)
         self.mapped = Mapped(empty, np.zeros(0), empty, np.zeros(0))
         self.start: dict[bool, dict[int, float]] = {True: {}, False: {}}  # integer? -> column -> value
-        for integer, variables in ((True, (m.z, m.w, m.b, m.v)), (False, (m.x, m.q, m.p, m.stock, m.short))):
+        # recourse's own decisions (models.families.recourse) start at 0: the scenario does as the reference
+        for integer, variables in ((True, (m.z, m.w, m.b, m.v, m.br, m.zl, m.wl)),
+                                   (False, (m.x, m.xr, m.q, m.p, m.stock, m.short))):
             for var in variables:
                 for v in var.values():
                     if not v.fixed:

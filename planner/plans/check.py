@@ -77,6 +77,7 @@ def _audit(saved: SavedPlan, findings: list[Finding], unverified: list[str]) -> 
     findings += balance.check_balance(data, flows)
     findings += policies.check_policies(data, flows)
     findings += scenarios.check_nonanticipativity(data)
+    findings += scenarios.check_recourse(data)
     recomputation = costs.recompute(data, flows)
     findings += costs.check_costs(data, recomputation)
     findings += reports.check_reports(data, flows, recomputation)

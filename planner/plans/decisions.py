@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from models.params.scenarios import divergence_years, reference
 from models.warm.decisions import TOL, Decisions
 from planner.plans.saved_plan import SavedPlan
 
 
 def plan_decisions(plan: SavedPlan) -> Decisions:
-    """The decisions of ``plan``, keyed by ids."""
+    """The decisions of ``plan``, keyed by ids. A plan solved with recourse (its Builds, Financing and
+    Contracts sheets have a scenario column) gives the reference scenario's builds and draws and
+    the contracts signed at the start; each scenario's own ones start at 0 (models.warm.decisions)."""
     t = plan.tables
-    contracts = t["Contracts"]
-    builds = t["Builds"]
-    draws = t["Financing"]
+    reference = scenario_reference(plan.dataset)
+    contracts = _of_scenario(t["Contracts"], "")
+    builds = _of_scenario(t["Builds"], reference)
+    draws = _of_scenario(t["Financing"], reference)
     return Decisions(
         name=plan.path.name,
         contracts=set(zip(contracts["supplier"], contracts["material"])),
@@ -33,6 +37,19 @@ def plan_decisions(plan: SavedPlan) -> Decisions:
         stock=_totals(t["Stock"], ["scenario", "year", "material"], "closing_stock"),
         shortage=_totals(t["Shortages"], ["scenario", "year", "material"], "quantity"),
     )
+
+
+def scenario_reference(dataset) -> str:
+    """The reference scenario of models.params.scenarios (the one that diverges last)."""
+    scenarios = [str(x) for x in dataset["Scenarios"]["scenario"]]
+    return reference(divergence_years(dataset), scenarios)
+
+
+def _of_scenario(table: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """The rows of ``scenario`` where the table has a scenario column (a plan solved with recourse)."""
+    if "scenario" not in table.columns:
+        return table
+    return table[table["scenario"].fillna("").astype(str) == scenario]
 
 
 def _totals(table: pd.DataFrame, keys: list[str], value: str) -> dict[tuple, float]:

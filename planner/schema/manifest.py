@@ -128,6 +128,10 @@ SETTINGS: tuple[Column, ...] = (
     Column("nonanticipative", "boolean", "true: a scenario's yearly decisions equal the others' until its first "
            "disruption or scenario-specific policy (no stocking up for a ban the plan cannot yet know of); "
            "false: the SPEC's two-stage program.", default=False),
+    Column("recourse_builds", "boolean", "true: builds, their financing draws and contracts may differ by "
+           "scenario from the first year a scenario's data diverge (disruption or scenario policy), and are "
+           "shared before it (the Builds, Financing and Contracts sheets of the plan gain a scenario column); "
+           "false: decided once for every scenario.", default=False),
     Column("time_limit_s", "number", "Solver time limit.", default=60.0, minimum=0.0, maximum=1e7, unit="seconds"),
     Column("mip_gap", "number", "Relative MIP gap at which the solver may stop.", default=0.0001, minimum=0.0,
            maximum=1.0, unit="share 0..1"),

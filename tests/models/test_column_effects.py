@@ -83,6 +83,9 @@ BAN_2027 = both(EVEN,
                 add("Disruptions", {"scenario": "ban", "country": "B", "from_year": 2027, "capacity_factor": 0.0}))
 # In "ban", 2027 is bought from SA: 240 + 60 x 12 = 960, so that scenario costs 840 + 960 = 1800.
 
+#: SA-P at a contract cost of 100, and P dear to hold (10 a unit-year).
+LATE_CONTRACT = both(cell("Offers", SA_P, contract_cost=100), cell("Materials", {"material": "P"}, holding_cost=10))
+
 CASES = [
     # --- Settings ---
     ("discount_rate", setting(discount_rate=0.1), 840 + 840 / 1.1),
@@ -274,6 +277,29 @@ CASES = [
                            add("Financing", {"source": "L", "kind": "multilateral_loan", "limit": 1000,
                                              "annual_rate": 0.1, "tenor_years": 2, "guarantee_fee": 0.01})),
      BASE - 160 + 100 * (2 * ANNUITY + 0.01 * (1 + 1 - (ANNUITY - 0.1)))),
+    # recourse_builds: "ban" (from 2027) signs SA's contract (cost 100) late, in 2027, paying it in
+    # "ban" only: 0.5 x 100 instead of 100 signed at the start for both (holding P costs 10 a year,
+    # so 60 bought ahead from SB at 10 + 10 would cost more than 60 from SA at 12 + 100)
+    ("recourse_builds: a late contract", both(BAN_2027, LATE_CONTRACT, setting(recourse_builds=True)), 1740 + 50),
+    ("recourse_builds off", both(BAN_2027, LATE_CONTRACT), 1740 + 100),
+    # ... but a contract signed in 2027 with a supplier that takes a year to qualify delivers too late:
+    # signed at the start (for both) it delivers from 2027, in time; SA's R too, so F makes nothing
+    # in 2026 (40 more from SB at 10 instead of 6: +160 in each scenario)
+    ("recourse_builds: late qualification", both(BAN_2027, LATE_CONTRACT, setting(recourse_builds=True),
+                                                 cell("Suppliers", {"supplier": "SA"}, qualification_years=1)),
+     1740 + 100 + 160),
+    # three years, ban from 2027; a module (capex 420, lifetime 2, build 1 year) saves 160 a year in
+    # "base" and 40 x (12 - 6) = 240 in "ban": started in 2026 (share 1) it costs 420 against an
+    # expected 400, in 2027 (share 1/2) 210 against 200, so not shared; "ban" alone builds it in 2027
+    # (its own year) and saves 240 - 210 = 30: 2640 - 0.5 x 30
+    ("recourse_builds: a build", both(BAN_2027, setting(years=3, recourse_builds=True),
+                                      add("Demand", {"material": "P", "year": 2028, "quantity": 100}),
+                                      cell("Facilities", F, capex_per_module=420, lifetime_years=2, **CANDIDATE)),
+     2640 - 15),
+    ("recourse_builds off: no build", both(BAN_2027, setting(years=3),
+                                           add("Demand", {"material": "P", "year": 2028, "quantity": 100}),
+                                           cell("Facilities", F, capex_per_module=420, lifetime_years=2,
+                                                **CANDIDATE)), 2640),
     # --- Tariffs (SPEC §4) ---
     ("Tariffs.ad_valorem", add("Tariffs", {"country": "B", "ad_valorem": 0.1}), 2 * (240 + 660)),
     ("Tariffs.ad_valorem replaces the country's", both(cell("Countries", {"country": "B"}, tariff=0.1),

@@ -31,6 +31,7 @@ from models.build import build_model
 from models.highs import handoff
 from models.params.data import build_data
 from planner.io.reading import read_workbook
+from planner.schema.dataset import from_records
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,7 +97,8 @@ def _every_family() -> list:
     """The bundled example with CVaR and non-anticipativity, and a tiny case with what the example
     has no rows for (a supplier's qualification, a must-contract offer and one with a min order, a
     least module count and a module floor, supplier shares, carbon intensity, average risk, green,
-    non-allied and domestic shares, a least number of suppliers, a capped production incentive)."""
+    non-allied and domestic shares, a least number of suppliers, a capped production incentive), and
+    that case with recourse."""
     example = read_workbook(ROOT / "planner" / "data" / "example.xlsx")
     example = dataclasses.replace(example, settings=example.settings | {"nonanticipative": True, "cvar_weight": 0.2})
     tiny = dataset(
@@ -114,7 +116,15 @@ def _every_family() -> list:
         Policies=[{"material": "M", "max_supplier_share": 0.7, "max_carbon_intensity": 1.0, "max_avg_risk": 0.3,
                    "min_green_share": 0.1, "max_non_allied_share": 0.8, "min_suppliers": 1,
                    "min_domestic_share": 0.6}])
-    return [build_model(build_data(example)), build_model(build_data(tiny))]
+    # the same with recourse (models.families.recourse): a scenario diverging in the second year
+    # decides its own builds, draws and late contracts from then
+    adapting = dataclasses.replace(tiny, settings=tiny.settings | {"recourse_builds": True}, tables=tiny.tables | {
+        "Scenarios": from_records(tiny.settings, {"Scenarios": [{"scenario": "base", "probability": 0.5},
+                                                                {"scenario": "ban", "probability": 0.5}]})["Scenarios"],
+        "Disruptions": from_records(tiny.settings, {"Disruptions": [{"scenario": "ban", "country": "X",
+                                                                     "from_year": 2026, "capacity_factor": 0.5}]})[
+            "Disruptions"]})
+    return [build_model(build_data(example)), build_model(build_data(tiny)), build_model(build_data(adapting))]
 
 
 def test_every_family_is_compiled_by_the_compilers_own_paths_as_pyomo_reads_it():

@@ -4,6 +4,10 @@ plan's decisions (SPEC: model semantics; docs/decisions.md).
 First stage (the same in every scenario; one-off costs fall in first_year, df = 1):
 
 - qualification = Σ Suppliers.qualification_cost over suppliers with a contracted offer, not ``qualified``
+- with recourse_builds, a scenario's late contracts (Contracts rows of that scenario, signed in their
+  signed_year) pay contract_cost and the qualification of suppliers not qualified at the start, times
+  df(signed_year), in that scenario only; and the three build costs below are each scenario's, from
+  its own Builds and Financing rows
 - contracts = Σ Offers.contract_cost over contracted offers
 - arrangement_fees = Σ Financing.arrangement_fee over sources drawn at all
 - fixed_opex = Σ_{f,y} df(y) × fixed_opex_per_module × producing(f, y)
@@ -104,52 +108,91 @@ def _repayment_pv(rate: float, tenor: int, grace: int, fee: float, discount: flo
 
 
 def recompute(d: AuditData, flows: pd.DataFrame) -> Recomputation:
-    tol = Tolerance(1.0)
-    first = {"qualification": 0.0, "contracts": 0.0, "arrangement_fees": 0.0, "fixed_opex": 0.0}
-    contracted = d.contracts.drop_duplicates(["supplier", "material"])
-    known = [k for k in zip(contracted["supplier"], contracted["material"]) if k in d.offers.index]
-    if known:
-        first["contracts"] = float(d.offers.loc[known, "contract_cost"].fillna(0.0).sum())
-        suppliers = sorted({s for s, _ in known})
-        qualified = d.suppliers["qualified"].reindex(suppliers).fillna(False).astype(bool)
-        cost = d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0)
-        first["qualification"] = float(cost[~qualified].sum())
-    if len(d.producing):
-        fac = d.producing.index.get_level_values("facility")
-        years = d.producing.index.get_level_values("year")
-        opex = fac.map(d.facilities["fixed_opex_per_module"]).to_numpy(float)
-        first["fixed_opex"] = float(np.sum(d.df(years) * np.nan_to_num(opex) * d.producing.to_numpy(float)))
-    capex = capex_by_build(d)
+    scenarios = list(d.probs.index)
+    # what every scenario pays, and each scenario's own first-stage costs (its builds and draws, and
+    # late contracts, when the plan was solved with recourse; otherwise the same in every scenario)
+    first = {"arrangement_fees": 0.0}
+    own = pd.DataFrame(0.0, index=pd.Index(scenarios, name="scenario"), columns=list(OWN))
+    shared = d.contracts[d.contracts["scenario"] == ""]
+    first["contracts"], first["qualification"], at_start = _contract_costs(d, shared, set())
+    for s in scenarios:
+        late = d.contracts[d.contracts["scenario"] == s]
+        if len(late):
+            contracts, qualification, _ = _contract_costs(d, late, at_start)
+            discount = float(d.df([late["signed_year"].iloc[0]])[0])
+            own.loc[s, ["contracts", "qualification"]] = [discount * contracts, discount * qualification]
+    per_plan = {plan: _build_costs(d, plan) for plan in d.plans}
+    for s in scenarios:
+        for c, v in per_plan[d.plan_of(s)].items():
+            own.loc[s, c] += v
     if d.has_financing:
-        draws = d.draws[d.draws["source"].isin(d.financing.index) & d.draws["facility"].isin(d.facilities.index)]
+        used = d.draws.groupby("source")["draw"].sum()
+        used = used[used > Tolerance(1.0)(0)]
+        first["arrangement_fees"] = float(d.financing["arrangement_fee"].reindex(used.index).fillna(0.0).sum())
+
+    second = _second_stage(d, flows)
+    first_total = sum(first.values())
+    scenario_costs = first_total + own.sum(axis=1) + second.sum(axis=1)
+    probs = d.probs.reindex(scenario_costs.index).fillna(0.0)
+    expected_own = own.mul(probs, axis=0).sum()
+    expected_second = second.mul(probs, axis=0).sum()
+    first_stage = {c: first.get(c, 0.0) + float(expected_own.get(c, 0.0)) for c in FIRST_STAGE
+                   if c in first or c in per_plan[d.plans[0]]}
+    components = dict(first_stage) | {k: float(expected_second[k]) for k in SECOND_STAGE}
+    value = cvar(scenario_costs.to_numpy(float), probs.to_numpy(float), d.alpha)
+    components["cvar"] = d.cvar_weight * value
+    components = {k: components[k] for k in ORDER if k in components}
+    expected_cost = float(first_total + expected_own.sum() + expected_second.sum())
+    return Recomputation(components=components, first_stage=first_stage, second_stage=second,
+                         scenario_costs=scenario_costs, probabilities=probs, alpha=d.alpha, cvar=value,
+                         expected_cost=expected_cost, objective=expected_cost + d.cvar_weight * value)
+
+
+#: First-stage components: what every scenario pays or (builds, draws, late contracts) each scenario's own.
+FIRST_STAGE = ("qualification", "contracts", "arrangement_fees", "fixed_opex", "capex", "financing")
+OWN = ("qualification", "contracts", "fixed_opex", "capex", "financing")
+
+
+def _contract_costs(d: AuditData, rows: pd.DataFrame, qualified_before: set) -> tuple[float, float, set]:
+    """Contract and qualification costs of the contracted offers ``rows`` (qualification once per
+    supplier not ``qualified`` and not qualified before), and the suppliers qualified."""
+    rows = rows.drop_duplicates(["supplier", "material"])
+    known = [k for k in zip(rows["supplier"], rows["material"]) if k in d.offers.index]
+    if not known:
+        return 0.0, 0.0, set(qualified_before)
+    contracts = float(d.offers.loc[known, "contract_cost"].fillna(0.0).sum())
+    suppliers = sorted({s for s, _ in known} - qualified_before)
+    already = d.suppliers["qualified"].reindex(suppliers).fillna(False).astype(bool)
+    cost = d.suppliers["qualification_cost"].reindex(suppliers).fillna(0.0)
+    return contracts, float(cost[~already].sum()), set(qualified_before) | set(suppliers)
+
+
+def _build_costs(d: AuditData, plan: str) -> dict[str, float]:
+    """Fixed opex, and capex (without a Financing sheet) or financing, of one plan of builds and draws."""
+    out = {"fixed_opex": 0.0}
+    producing = d.producing.loc[plan] if plan in d.producing.index.get_level_values(0) else pd.Series(dtype=float)
+    if len(producing):
+        fac = producing.index.get_level_values("facility")
+        years = producing.index.get_level_values("year")
+        opex = fac.map(d.facilities["fixed_opex_per_module"]).to_numpy(float)
+        out["fixed_opex"] = float(np.sum(d.df(years) * np.nan_to_num(opex) * producing.to_numpy(float)))
+    if d.has_financing:
+        draws = d.draws[(d.draws["plan"] == plan) & d.draws["source"].isin(d.financing.index)
+                        & d.draws["facility"].isin(d.facilities.index)]
         total = 0.0
         for source, rows in draws.groupby("source"):
             pv = pv_factor(d, d.financing.loc[source], rows["year"].to_numpy(float))
             share = d.lifetime_share(rows["facility"], rows["year"])
             total += float(np.sum(rows["draw"].to_numpy(float) * pv * share))
-        first["financing"] = total
-        used = d.draws.groupby("source")["draw"].sum()
-        used = used[used > tol(0)]
-        first["arrangement_fees"] = float(d.financing["arrangement_fee"].reindex(used.index).fillna(0.0).sum())
-    else:
-        fac = capex.index.get_level_values("facility").to_series()
-        years = capex.index.get_level_values("year").to_series()
-        share = d.lifetime_share(fac, years) if len(capex) else np.zeros(0)
-        first["capex"] = float(np.sum(capex.to_numpy(float) * d.df(years.to_numpy(float)) * share))
-
-    second = _second_stage(d, flows)
-    first_total = sum(first.values())
-    scenario_costs = first_total + second.sum(axis=1)
-    probs = d.probs.reindex(scenario_costs.index).fillna(0.0)
-    expected_second = second.mul(probs, axis=0).sum()
-    components = dict(first) | {k: float(expected_second[k]) for k in SECOND_STAGE}
-    value = cvar(scenario_costs.to_numpy(float), probs.to_numpy(float), d.alpha)
-    components["cvar"] = d.cvar_weight * value
-    components = {k: components[k] for k in ORDER if k in components}
-    expected_cost = float(first_total + expected_second.sum())
-    return Recomputation(components=components, first_stage=first, second_stage=second,
-                         scenario_costs=scenario_costs, probabilities=probs, alpha=d.alpha, cvar=value,
-                         expected_cost=expected_cost, objective=expected_cost + d.cvar_weight * value)
+        out["financing"] = total
+        return out
+    capex = capex_by_build(d)
+    capex = capex.loc[plan] if plan in capex.index.get_level_values(0) else pd.Series(dtype=float)
+    fac = capex.index.get_level_values("facility").to_series()
+    years = capex.index.get_level_values("year").to_series()
+    share = d.lifetime_share(fac, years) if len(capex) else np.zeros(0)
+    out["capex"] = float(np.sum(capex.to_numpy(float) * d.df(years.to_numpy(float)) * share))
+    return out
 
 
 def pli_earned(d: AuditData, prod: pd.DataFrame) -> np.ndarray:

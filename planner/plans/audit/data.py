@@ -23,6 +23,10 @@ Symbols (sheet and column they come from):
   supplier is ``qualified`` (then also its qualification_cost is 0)
 - ``producing(f, y) = existing_modules + Σ started(f, y')`` over y' + build_years <= y;
   ``capacity(f, y) = module_capacity × (producing(f, y) - (1 - ramp_up) × started(f, y - build_years))``
+- builds and draws belong to a *plan*: "" (the one plan of every scenario), or each scenario's
+  own when the plan was solved with Settings recourse_builds (its Builds and Financing sheets
+  have a scenario column); ``plan_of(s)`` is the plan scenario s follows. Contracts have a
+  ``scenario`` ("" signed at the start, for all) and the ``signed_year``.
 - ``share(f, y) = min(1, max(0, last_year - (y + build_years) + 1) / lifetime_years)``
 """
 
@@ -64,21 +68,34 @@ class AuditData:
     demand: pd.Series
     penalty: pd.Series
     sourcing: pd.DataFrame
+    #: supplier, material, country, qualification_cost, contract_cost, scenario ("": at the start), signed_year
     contracts: pd.DataFrame
+    #: (plan, facility, year) -> modules started / producing / capacity (ramp-up applied)
     started: pd.Series
     producing: pd.Series
-    #: (facility, year) -> capacity, ramp-up applied
     capacity: pd.Series
     production: pd.DataFrame
+    #: source, facility, year, draw, pv_cost, plan
     draws: pd.DataFrame
     stock: pd.Series
     shortage: pd.Series
     qty_tol: Tolerance
     findings: list[Finding] = field(default_factory=list)
 
+    #: builds and draws listed per scenario (a plan solved with recourse_builds)
+    by_scenario: bool = False
+
     @property
     def has_financing(self) -> bool:
         return len(self.financing) > 0
+
+    def plan_of(self, scenario: str) -> str:
+        """The plan of builds and draws scenario ``scenario`` follows ("": one for all)."""
+        return scenario if self.by_scenario else ""
+
+    @property
+    def plans(self) -> list[str]:
+        return list(self.probs.index) if self.by_scenario else [""]
 
     def df(self, years) -> np.ndarray:
         years = np.asarray(years, dtype=float)
@@ -111,6 +128,23 @@ class AuditData:
             cap = np.where(mask, cap * row.capacity_factor, cap)
             price = np.where(mask, price * row.price_factor, price)
         return cap, price
+
+    def contracted_from(self) -> dict[tuple[str, str, str], float]:
+        """(scenario, supplier, material) -> first year a contract lets the scenario buy the offer: a
+        contract signed at the start, from when the offer delivers; a scenario's late one (recourse),
+        from its signed_year + the supplier's qualification_years (0 if ``qualified``), and not before
+        the offer's available_from."""
+        out: dict[tuple[str, str, str], float] = {}
+        for row in self.contracts.itertuples(index=False):
+            key = (row.supplier, row.material)
+            if key not in self.offers.index:
+                continue
+            o = self.offers.loc[key]
+            start = o["delivers_from"] if row.scenario == "" else max(
+                o["available_from"], row.signed_year + (0 if o["qualified"] else o["qualification_years"]))
+            for s in (self.probs.index if row.scenario == "" else [row.scenario]):
+                out[(s, *key)] = min(out.get((s, *key), np.inf), float(start))
+        return out
 
     def scenario_demand(self, grid: pd.MultiIndex) -> np.ndarray:
         """Demand of each (scenario, year, material) of ``grid``, demand factors applied."""
@@ -210,12 +244,16 @@ def load(plan: SavedPlan) -> AuditData:
     sourcing = t["Sourcing"][["scenario", "year", "material", "supplier", "country", "quantity", "landed_unit_cost",
                               "cost"]].copy()
     sourcing["quantity"] = sourcing["quantity"].fillna(0.0)
-    contracts = t["Contracts"][["supplier", "material", "country", "qualification_cost", "contract_cost"]].copy()
+    contracts = t["Contracts"].copy()
+    contracts["scenario"] = _text(contracts, "scenario")
+    contracts["signed_year"] = contracts["signed_year"].fillna(first) if "signed_year" in contracts.columns else first
+    by_scenario = any((_text(t[name], "scenario") != "").any() for name in ("Builds", "Financing"))
 
-    builds = t["Builds"]
+    builds = t["Builds"].assign(plan=_text(t["Builds"], "scenario") if by_scenario else "")
     started = builds.assign(modules_started=builds["modules_started"].fillna(0.0)) \
-        .groupby(["facility", "year"])["modules_started"].sum()
-    producing, capacity = _producing(facilities, started, years)
+        .groupby(["plan", "facility", "year"])["modules_started"].sum()
+    plans = list(probs.index) if by_scenario else [""]
+    producing, capacity = _producing(facilities, started, years, plans)
 
     production = t["Production"][["scenario", "year", "facility", "material", "quantity", "utilisation"]].copy()
     production["quantity"] = production["quantity"].fillna(0.0)
@@ -223,6 +261,7 @@ def load(plan: SavedPlan) -> AuditData:
 
     draws = t["Financing"][["source", "facility", "year", "draw", "pv_cost"]].copy()
     draws["draw"] = draws["draw"].fillna(0.0)
+    draws["plan"] = _text(t["Financing"], "scenario") if by_scenario else ""
 
     stock = t["Stock"].groupby(["scenario", "year", "material"])["closing_stock"].sum(min_count=1).fillna(0.0)
     shortage = t["Shortages"].groupby(["scenario", "year", "material"])["quantity"].sum(min_count=1).fillna(0.0)
@@ -238,6 +277,7 @@ def load(plan: SavedPlan) -> AuditData:
         sourcing=sourcing, contracts=contracts, started=started, producing=producing, capacity=capacity,
         production=production,
         draws=draws, stock=stock, shortage=shortage, qty_tol=Tolerance(max(magnitudes)), findings=findings,
+        by_scenario=by_scenario,
     )
     d.penalty = _penalties(ds, _highest_landed(d), facilities, materials)
     return d
@@ -269,7 +309,9 @@ def _offers(offers: pd.DataFrame, suppliers: pd.DataFrame, countries: pd.DataFra
     o["supplier_capacity"] = o["supplier"].map(suppliers["capacity"])
     qualified = o["supplier"].map(suppliers["qualified"]).fillna(False).astype(bool)
     o["qualification_cost"] = o["supplier"].map(suppliers["qualification_cost"]).fillna(0.0).where(~qualified, 0.0)
-    delay = o["supplier"].map(suppliers["qualification_years"]).fillna(0.0).where(~qualified, 0.0)
+    o["qualified"] = qualified
+    o["qualification_years"] = o["supplier"].map(suppliers["qualification_years"]).fillna(0.0)
+    delay = o["qualification_years"].where(~qualified, 0.0)
     o["delivers_from"] = np.maximum(o["available_from"].to_numpy(float), first + delay.to_numpy(float))
     o["green"] = o["supplier"].map(suppliers["green_certified"]).fillna(False).astype(bool)
     supplier_risk = o["supplier"].map(suppliers["risk"]).fillna(0.0)
@@ -307,20 +349,30 @@ def _penalties(ds, offer_landed: pd.Series, facilities: pd.DataFrame, materials:
     return pd.Series(out, dtype=float)
 
 
-def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int]) -> tuple[pd.Series, pd.Series]:
-    """Modules producing per (facility, year): existing + started at least build_years before;
+def _text(table: pd.DataFrame, column: str) -> pd.Series:
+    """A text column ("" where blank or absent)."""
+    if column not in table.columns:
+        return pd.Series([""] * len(table), index=table.index, dtype=object)
+    return table[column].where(table[column].notna(), "").astype(str)
+
+
+def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int],
+               plans: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Modules producing per (plan, facility, year): existing + started at least build_years before;
     and the capacity: module_capacity × (producing - (1 - ramp_up) × started build_years before)."""
     rows, caps = {}, {}
-    for f, fac in facilities.iterrows():
-        existing = 0.0 if pd.isna(fac["existing_modules"]) else float(fac["existing_modules"])
-        build = 0 if pd.isna(fac["build_years"]) else int(fac["build_years"])
-        ramp = 1.0 if pd.isna(fac["ramp_up"]) else float(fac["ramp_up"])
-        starts = started.loc[f] if f in started.index.get_level_values(0) else pd.Series(dtype=float)
-        for y in years:
-            rows[(f, y)] = existing + float(starts[starts.index <= y - build].sum())
-            first_year = float(starts[starts.index == y - build].sum())
-            caps[(f, y)] = fac["module_capacity"] * (rows[(f, y)] - (1.0 - ramp) * first_year)
-    index = pd.MultiIndex.from_tuples(list(rows), names=["facility", "year"]) if rows else \
-        pd.MultiIndex.from_tuples([], names=["facility", "year"])
+    for plan in plans:
+        mine = started.loc[plan] if plan in started.index.get_level_values(0) else pd.Series(dtype=float)
+        for f, fac in facilities.iterrows():
+            existing = 0.0 if pd.isna(fac["existing_modules"]) else float(fac["existing_modules"])
+            build = 0 if pd.isna(fac["build_years"]) else int(fac["build_years"])
+            ramp = 1.0 if pd.isna(fac["ramp_up"]) else float(fac["ramp_up"])
+            starts = mine.loc[f] if f in mine.index.get_level_values(0) else pd.Series(dtype=float)
+            for y in years:
+                rows[(plan, f, y)] = existing + float(starts[starts.index <= y - build].sum())
+                first_year = float(starts[starts.index == y - build].sum())
+                caps[(plan, f, y)] = fac["module_capacity"] * (rows[(plan, f, y)] - (1.0 - ramp) * first_year)
+    index = pd.MultiIndex.from_tuples(list(rows), names=["plan", "facility", "year"]) if rows else \
+        pd.MultiIndex.from_tuples([], names=["plan", "facility", "year"])
     return (pd.Series(list(rows.values()), index=index, dtype=float),
             pd.Series(list(caps.values()), index=index, dtype=float))

@@ -13,6 +13,9 @@ Production, per scenario s, year y, facility f: ``0 ≤ x(s, y, f) ≤ capacity(
 in its first producing year at its ramp_up share), of the facility's own material. Recipe consumption enters the stock
 balance (planner.plans.audit.balance).
 
+With recourse_builds the plan lists builds and draws per scenario: each scenario's are checked
+on their own (planner.plans.audit.recourse checks that they agree before the scenario diverges).
+
 Financing (only with a Financing sheet), draws d(source, f, y) ≥ 0:
 
 - cover: ``Σ_source d(source, f, y) ≥ capex_per_module × started(f, y)``
@@ -34,8 +37,10 @@ def check_builds(d: AuditData) -> list[Finding]:
     fac = d.facilities
     tol = Tolerance(max([1.0] + [float(v) for v in fac["max_modules"].fillna(0)]))
     builds = d.plan.tables["Builds"]
-    for row in builds.itertuples(index=False):
-        at = where(facility=row.facility, year=row.year)
+    plans = builds["scenario"].where(builds["scenario"].notna(), "").astype(str) if d.by_scenario \
+        else pd.Series([""] * len(builds), index=builds.index)
+    for plan, row in zip(plans, builds.itertuples(index=False)):
+        at = _at(plan, facility=row.facility, year=row.year)
         if row.facility not in fac.index:
             out.append(Finding("build", "Builds", at, "no such facility in Input.Facilities"))
             continue
@@ -60,42 +65,49 @@ def check_builds(d: AuditData) -> list[Finding]:
                                    f"a module started in {row.year} with build_years {int(f['build_years'])} "
                                    f"would not produce inside the horizon {d.first}-{d.last}", found=started,
                                    expected=0.0))
-        if (row.facility, row.year) in d.producing.index:
-            producing = d.producing[(row.facility, row.year)]
+        if (plan, row.facility, row.year) in d.producing.index:
+            producing = d.producing[(plan, row.facility, row.year)]
             shown = row.modules_producing
             if not pd.isna(shown) and abs(shown - producing) > tol(producing):
                 out.append(Finding("modules producing", "Builds", at,
                                    f"modules_producing {num(shown)} but existing modules and the builds started "
                                    f"at least build_years before give {num(producing)}", found=shown,
                                    expected=producing))
-            capacity = d.capacity[(row.facility, row.year)]
+            capacity = d.capacity[(plan, row.facility, row.year)]
             if not pd.isna(row.capacity) and abs(row.capacity - capacity) > d.qty_tol(capacity):
                 out.append(Finding("capacity", "Builds", at, f"capacity {num(row.capacity)} but "
                                    f"{num(producing)} modules × {num(f['module_capacity'])}"
                                    + (f" (new ones at ramp_up {num(f['ramp_up'])})" if f["ramp_up"] != 1 else "")
                                    + f" = {num(capacity)}", found=row.capacity, expected=capacity))
-    total = d.started.groupby(level="facility").sum()
-    out += _check_min_modules(fac, total, tol)
-    for f_id, started in total.items():
-        if f_id not in fac.index:
-            continue
-        f = fac.loc[f_id]
-        existing = 0.0 if pd.isna(f["existing_modules"]) else float(f["existing_modules"])
-        if existing + started - f["max_modules"] > tol(f["max_modules"]):
-            out.append(Finding("module limit", "Builds", where(facility=f_id),
-                               f"existing {num(existing)} + started {num(started)} modules exceed max_modules "
-                               f"{num(f['max_modules'])}", found=existing + started, expected=f["max_modules"]))
+    total = d.started.groupby(level=["plan", "facility"]).sum()
+    for plan in d.plans:
+        mine = total.loc[plan] if plan in total.index.get_level_values(0) else pd.Series(dtype=float)
+        out += _check_min_modules(fac, mine, tol, plan)
+        for f_id, started in mine.items():
+            if f_id not in fac.index:
+                continue
+            f = fac.loc[f_id]
+            existing = 0.0 if pd.isna(f["existing_modules"]) else float(f["existing_modules"])
+            if existing + started - f["max_modules"] > tol(f["max_modules"]):
+                out.append(Finding("module limit", "Builds", _at(plan, facility=f_id),
+                                   f"existing {num(existing)} + started {num(started)} modules exceed max_modules "
+                                   f"{num(f['max_modules'])}", found=existing + started, expected=f["max_modules"]))
     return out
 
 
-def _check_min_modules(fac: pd.DataFrame, started: pd.Series, tol: Tolerance) -> list[Finding]:
+def _at(plan: str, **keys) -> str:
+    """Where a finding about builds or draws is: with the scenario whose plan it is, if any."""
+    return where(scenario=plan, **keys) if plan else where(**keys)
+
+
+def _check_min_modules(fac: pd.DataFrame, started: pd.Series, tol: Tolerance, plan: str) -> list[Finding]:
     out: list[Finding] = []
     for f_id, f in fac.iterrows():
         least = 0.0 if pd.isna(f["min_modules"]) else float(f["min_modules"])
         existing = 0.0 if pd.isna(f["existing_modules"]) else float(f["existing_modules"])
         exist = existing + float(started.get(f_id, 0.0))
         if least - exist > tol(least):
-            out.append(Finding("module minimum", "Builds", where(facility=f_id),
+            out.append(Finding("module minimum", "Builds", _at(plan, facility=f_id),
                                f"existing {num(existing)} + started {num(exist - existing)} modules fall short of "
                                f"min_modules {num(least)}", found=exist, expected=least))
     return out
@@ -125,8 +137,8 @@ def check_production(d: AuditData) -> list[Finding]:
     known = prod[prod["facility"].isin(fac.index)]
     agg = known.groupby(["scenario", "year", "facility"])["quantity"].sum()
     for (s, y, f_id), qty in agg.items():
-        producing = d.producing.get((f_id, y), 0.0)
-        cap = d.capacity.get((f_id, y), 0.0)
+        producing = d.producing.get((d.plan_of(s), f_id, y), 0.0)
+        cap = d.capacity.get((d.plan_of(s), f_id, y), 0.0)
         if qty - cap > tol(cap):
             out.append(Finding("facility capacity", "Production", where(scenario=s, year=y, facility=f_id),
                                f"production {num(qty)} exceeds capacity {num(cap)} ({num(producing)} modules "
@@ -136,9 +148,9 @@ def check_production(d: AuditData) -> list[Finding]:
 
 
 def capex_by_build(d: AuditData) -> pd.Series:
-    """capex_per_module × started per (facility, year), for known facilities."""
-    started = d.started[d.started.index.get_level_values(0).isin(d.facilities.index)]
-    unit = started.index.get_level_values(0).map(d.facilities["capex_per_module"]).to_numpy(float)
+    """capex_per_module × started per (plan, facility, year), for known facilities."""
+    started = d.started[d.started.index.get_level_values("facility").isin(d.facilities.index)]
+    unit = started.index.get_level_values("facility").map(d.facilities["capex_per_module"]).to_numpy(float)
     return pd.Series(started.to_numpy(float) * np.nan_to_num(unit), index=started.index)
 
 
@@ -155,13 +167,14 @@ def check_financing(d: AuditData) -> list[Finding]:
     tol = money_tolerance(d)
     if not d.has_financing:
         for row in draws[draws["draw"].abs() > tol(0)].itertuples(index=False):
-            out.append(Finding("financing", "Financing", where(source=row.source, facility=row.facility, year=row.year),
+            out.append(Finding("financing", "Financing", _at(row.plan, source=row.source, facility=row.facility,
+                                                             year=row.year),
                                "a draw, but the input has no Financing sheet", found=row.draw, expected=0.0))
         return out
     src = d.financing
     fac = d.facilities
     for row in draws.itertuples(index=False):
-        at = where(source=row.source, facility=row.facility, year=row.year)
+        at = _at(row.plan, source=row.source, facility=row.facility, year=row.year)
         if row.source not in src.index:
             out.append(Finding("financing", "Financing", at, "no such source in Input.Financing", found=row.draw))
             continue
@@ -184,24 +197,24 @@ def check_financing(d: AuditData) -> list[Finding]:
                 out.append(Finding("financing", "Financing", at, f"year outside the horizon {d.first}-{d.last}",
                                    found=row.draw))
 
-    covered = draws.groupby(["facility", "year"])["draw"].sum()
-    for (f_id, y), capex in capex_by_build(d).items():
-        drawn = float(covered.get((f_id, y), 0.0))
+    covered = draws.groupby(["plan", "facility", "year"])["draw"].sum()
+    for (plan, f_id, y), capex in capex_by_build(d).items():
+        drawn = float(covered.get((plan, f_id, y), 0.0))
         if capex - drawn > tol(capex):
-            out.append(Finding("financing cover", "Financing", where(facility=f_id, year=y),
+            out.append(Finding("financing cover", "Financing", _at(plan, facility=f_id, year=y),
                                f"draws {num(drawn)} do not cover the capex {num(capex)} of the modules started",
                                found=drawn, expected=capex))
-    totals = draws.groupby("source")["draw"].sum()
-    for s_id, total in totals.items():
+    totals = draws.groupby(["plan", "source"])["draw"].sum()
+    for (plan, s_id), total in totals.items():
         if s_id not in src.index:
             continue
         s = src.loc[s_id]
         if total - s["limit"] > tol(s["limit"]):
-            out.append(Finding("financing limit", "Financing", where(source=s_id),
+            out.append(Finding("financing limit", "Financing", _at(plan, source=s_id),
                                f"total draw {num(total)} exceeds the limit {num(s['limit'])}", found=total,
                                expected=s["limit"]))
         if total > tol(0) and s["min_draw"] - total > tol(s["min_draw"]):
-            out.append(Finding("financing min_draw", "Financing", where(source=s_id),
+            out.append(Finding("financing min_draw", "Financing", _at(plan, source=s_id),
                                f"total draw {num(total)} below the source's min_draw {num(s['min_draw'])}",
                                found=total, expected=s["min_draw"]))
     return out

@@ -129,7 +129,8 @@ def check_policies(d: AuditData, f: pd.DataFrame) -> list[Finding]:
                                f"{words} {num(lhs[i])} {'exceeds' if sense == '<=' else 'is below'} "
                                f"{num(v[i])} × {basis} {num(base[i])} = {num(rhs[i])}",
                                found=float(lhs[i]), expected=float(rhs[i])))
-    contracted = d.contracts.drop_duplicates(["supplier", "material"]).groupby("material").size()
+    at_start = d.contracts[d.contracts["scenario"] == ""]  # min_suppliers counts the contracts signed at the start
+    contracted = at_start.drop_duplicates(["supplier", "material"]).groupby("material").size()
     for m, floor in floors.items():
         have = int(contracted.get(m, 0))
         if have + 1e-9 < floor:

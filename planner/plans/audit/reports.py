@@ -4,7 +4,7 @@ docs/decisions.md "KPIs"):
 - Sourcing: ``landed_unit_cost = price + duty + freight`` (undiscounted; planner.plans.audit.data) and
   ``cost = quantity × landed_unit_cost × df(y)``
 - Financing: ``pv_cost = draw × PV(source, y) × share(f, y)``
-- Contracts: the qualification_cost column sums to the qualification cost
+- Contracts: the qualification_cost column sums to the qualification costs the contracts need
 - KPIs, per scenario, year, material: demand, supply, imports (purchases from foreign
   countries), domestic production, shortage; domestic share (of demand), top foreign
   country share, supplier HHI, average risk, green share and carbon intensity (of supply)
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.plans.audit.costs import Recomputation, pv_factor
+from planner.plans.audit.costs import Recomputation, _contract_costs, pv_factor
 from planner.plans.audit.data import AuditData
 from planner.plans.audit.findings import Finding, Tolerance, num, where
 from planner.plans.audit.policies import supply_terms
@@ -78,8 +78,13 @@ def _financing(d: AuditData, r: Recomputation) -> list[Finding]:
 
 
 def _contracts(d: AuditData, r: Recomputation) -> list[Finding]:
+    """The qualification_cost column against the qualifications the contracts need: at the start, and
+    (recourse) each scenario's late ones, undiscounted as the column shows them."""
     shown = d.contracts["qualification_cost"].fillna(0.0).sum() if len(d.contracts) else 0.0
-    mine = r.first_stage.get("qualification", 0.0)
+    shared = d.contracts[d.contracts["scenario"] == ""]
+    _, mine, at_start = _contract_costs(d, shared, set())
+    for s in d.probs.index:
+        mine += _contract_costs(d, d.contracts[d.contracts["scenario"] == s], at_start)[1]
     if abs(shown - mine) > _money_tol(r)(mine):
         return [Finding("reported figure", "Contracts", "qualification_cost", f"the column sums to {num(shown)}, but "
                         f"the qualification cost of the contracted suppliers is {num(mine)}", found=shown,

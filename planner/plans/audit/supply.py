@@ -8,9 +8,11 @@ For every scenario s, year y and offer o = (supplier, material) with purchases q
   and y ≥ first_year + Suppliers.qualification_years (unless the supplier is ``qualified``)
 - ``q(s, y, o) ≤ cf(s, o, y) × cap(o)`` (cf = 0 blocks an offer of unlimited capacity)
 - ``Σ_m q(s, y, (sup, m)) ≤ Suppliers.capacity`` (the joint limit is not scaled)
-- contracted o, y from when it can deliver: ``q(s, y, o) ≥ cf(s, o, y) × min_order``
+- contracted o, y from when it can deliver: ``q(s, y, o) ≥ cf(s, o, y) × min_order``; a scenario's
+  late contract (recourse_builds) allows purchases and owes its min order from its signed_year +
+  the supplier's qualification_years
 - a contracted offer exists and is not from a sanctioned country; its contract_cost is the input's
-- every offer with must_contract true is contracted
+- every offer with must_contract true is contracted at the start
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def check_supply(d: AuditData) -> list[Finding]:
     agg = q.reset_index()
     offer = d.offers.reindex(pd.MultiIndex.from_frame(agg[["supplier", "material"]]))
     cf, _ = d.factors(agg)
-    contracted = set(zip(d.contracts["supplier"], d.contracts["material"]))
+    contracted = d.contracted_from()
     qty = agg["quantity"].to_numpy(float)
     positive = qty > tol(0)
 
@@ -67,10 +69,16 @@ def check_supply(d: AuditData) -> list[Finding]:
         if o["sanctioned"]:
             out.append(Finding("sanctions", "Sourcing", at, f"purchase {num(qty[i])} from sanctioned country "
                                f"{o['country']}", found=qty[i], expected=0.0))
-        if (r.supplier, r.material) not in contracted:
+        since = contracted.get((r.scenario, r.supplier, r.material), np.inf)
+        if since == np.inf:
             out.append(Finding("contract needed", "Sourcing", at,
                                f"purchase {num(qty[i])} from an offer that is not contracted (Contracts sheet)",
                                found=qty[i], expected=0.0))
+        elif r.year < since and r.year >= o["delivers_from"]:
+            out.append(Finding("contract needed", "Sourcing", at,
+                               f"purchase {num(qty[i])} before the scenario's late contract delivers ({int(since)}: "
+                               "its signed_year and the supplier's qualification_years)", found=qty[i],
+                               expected=0.0))
         if r.year < o["delivers_from"]:
             out.append(Finding("availability", "Sourcing", at, f"purchase {num(qty[i])} before the offer can "
                                f"deliver ({int(o['delivers_from'])}: available_from, and first_year + the "
@@ -94,19 +102,12 @@ def check_supply(d: AuditData) -> list[Finding]:
 
 def _check_min_orders(d: AuditData, q: pd.Series) -> list[Finding]:
     out: list[Finding] = []
-    c = d.contracts.drop_duplicates(["supplier", "material"])
-    c = c[pd.MultiIndex.from_frame(c[["supplier", "material"]]).isin(d.offers.index)] if len(c) else c
-    if c.empty:
-        return out
-    offers = d.offers.reindex(pd.MultiIndex.from_frame(c[["supplier", "material"]]))
     rows = []
-    for (sup, m), o in offers.iterrows():
+    for (s, sup, m), since in d.contracted_from().items():
+        o = d.offers.loc[(sup, m)]
         if not o["min_order"] > 0:
             continue
-        for s in d.probs.index:
-            for y in d.years:
-                if y >= o["delivers_from"]:
-                    rows.append((s, y, sup, m, float(o["min_order"])))
+        rows += [(s, y, sup, m, float(o["min_order"])) for y in d.years if y >= max(since, o["delivers_from"])]
     if not rows:
         return out
     frame = pd.DataFrame(rows, columns=["scenario", "year", "supplier", "material", "min_order"])
@@ -126,7 +127,8 @@ def _check_min_orders(d: AuditData, q: pd.Series) -> list[Finding]:
 
 def _check_contract_rows(d: AuditData) -> list[Finding]:
     out: list[Finding] = []
-    contracted = set(zip(d.contracts["supplier"], d.contracts["material"]))
+    at_start = d.contracts[d.contracts["scenario"] == ""]
+    contracted = set(zip(at_start["supplier"], at_start["material"]))
     for supplier, material in d.offers.index[d.offers["must_contract"].to_numpy(bool)]:
         if (supplier, material) not in contracted:
             out.append(Finding("required contract", "Contracts", where(supplier=supplier, material=material),
