@@ -107,6 +107,8 @@ def summary_term(metric: str) -> tuple[str, str]:
 
 #: Result sheet -> column -> (kind, meaning). ``{currency}`` and ``{first_year}`` are filled in.
 _DISCOUNTED = "{currency}, discounted to {first_year}"
+_RECOURSE = ("Only with Settings recourse_builds: the scenario whose {what} these are (they may differ by scenario "
+             "from the year its data first diverge, and are equal before).")
 COLUMN_TERMS: dict[str, dict[str, tuple[str, str]]] = {
     "KPIs": {
         "scenario": ("text", "Scenario (Input.Scenarios)."),
@@ -138,6 +140,11 @@ COLUMN_TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "cost": ("money", _DISCOUNTED + ": quantity x landed unit cost x discount factor."),
     },
     "Contracts": {
+        "scenario": ("text", "Only with Settings recourse_builds: blank for a contract signed at the start for every "
+                             "scenario, else the scenario that signs it late (paid in that scenario only)."),
+        "signed_year": ("year", "Only with Settings recourse_builds: the year the contract is signed (and its "
+                                "costs paid, discounted); a late one delivers from then + the supplier's "
+                                "qualification_years."),
         "supplier": ("text", "Supplier contracted."),
         "material": ("text", "Material of the contracted offer."),
         "country": ("text", "Supplier's country."),
@@ -145,6 +152,7 @@ COLUMN_TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "contract_cost": ("money", "{currency}, one-off in {first_year}."),
     },
     "Builds": {
+        "scenario": ("text", _RECOURSE.format(what="builds")),
         "facility": ("text", "Domestic facility (Input.Facilities)."),
         "year": ("year", "Year."),
         "modules_started": ("modules", "Modules whose build starts this year."),
@@ -160,6 +168,7 @@ COLUMN_TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "utilisation": ("share", "Production / capacity producing."),
     },
     "Financing": {
+        "scenario": ("text", _RECOURSE.format(what="draws")),
         "source": ("text", "Financing source (Input.Financing)."),
         "facility": ("text", "Facility whose capex the draw pays."),
         "year": ("year", "Year of the draw."),
@@ -201,10 +210,13 @@ SHEET_PURPOSES: dict[str, str] = {
     "KPIs": "Per scenario, year and material: demand, supply, imports, domestic share, top foreign country, "
             "concentration, risk, green share, carbon, shortage.",
     "Sourcing": "Every purchase: scenario, year, material, supplier, country, quantity, price and cost.",
-    "Contracts": "The offers the plan contracts (decided once for all scenarios), with one-off costs.",
-    "Builds": "Domestic modules started and producing per facility and year, and their capacity.",
+    "Contracts": "The offers the plan contracts (decided once for all scenarios; with Settings recourse_builds also "
+                 "each scenario's late ones), with one-off costs.",
+    "Builds": "Domestic modules started and producing per facility and year, and their capacity (per scenario "
+              "with Settings recourse_builds).",
     "Production": "What each domestic facility produces per scenario and year, and its utilisation.",
-    "Financing": "Draws from each financing source per facility and year, and their cost.",
+    "Financing": "Draws from each financing source per facility and year, and their cost (per scenario with "
+                 "Settings recourse_builds).",
     "Stock": "Closing stock per scenario, year and material.",
     "Shortages": "Unmet demand (rows only where there is some).",
     "Marginal values": "The policy targets and limits that bind, and what tightening each would cost.",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.plans.audit.data import AuditData
+from planner.plans.audit.data import AuditData, of_plan
 from planner.plans.audit.domestic import capex_by_build
 from planner.plans.audit.findings import Finding, Tolerance, num
 
@@ -170,7 +170,7 @@ def _contract_costs(d: AuditData, rows: pd.DataFrame, qualified_before: set) -> 
 def _build_costs(d: AuditData, plan: str) -> dict[str, float]:
     """Fixed opex, and capex (without a Financing sheet) or financing, of one plan of builds and draws."""
     out = {"fixed_opex": 0.0}
-    producing = d.producing.loc[plan] if plan in d.producing.index.get_level_values(0) else pd.Series(dtype=float)
+    producing = of_plan(d.producing, plan)
     if len(producing):
         fac = producing.index.get_level_values("facility")
         years = producing.index.get_level_values("year")
@@ -186,8 +186,7 @@ def _build_costs(d: AuditData, plan: str) -> dict[str, float]:
             total += float(np.sum(rows["draw"].to_numpy(float) * pv * share))
         out["financing"] = total
         return out
-    capex = capex_by_build(d)
-    capex = capex.loc[plan] if plan in capex.index.get_level_values(0) else pd.Series(dtype=float)
+    capex = of_plan(capex_by_build(d), plan)
     fac = capex.index.get_level_values("facility").to_series()
     years = capex.index.get_level_values("year").to_series()
     share = d.lifetime_share(fac, years) if len(capex) else np.zeros(0)

@@ -247,7 +247,9 @@ def load(plan: SavedPlan) -> AuditData:
     contracts = t["Contracts"].copy()
     contracts["scenario"] = _text(contracts, "scenario")
     contracts["signed_year"] = contracts["signed_year"].fillna(first) if "signed_year" in contracts.columns else first
-    by_scenario = any((_text(t[name], "scenario") != "").any() for name in ("Builds", "Financing"))
+    # builds and draws listed per scenario: a plan solved with recourse_builds (planner.plans.audit.scenarios
+    # checks that the setting is on and the scenarios agree before they diverge)
+    by_scenario = any("scenario" in t[name].columns for name in ("Builds", "Financing"))
 
     builds = t["Builds"].assign(plan=_text(t["Builds"], "scenario") if by_scenario else "")
     started = builds.assign(modules_started=builds["modules_started"].fillna(0.0)) \
@@ -349,6 +351,11 @@ def _penalties(ds, offer_landed: pd.Series, facilities: pd.DataFrame, materials:
     return pd.Series(out, dtype=float)
 
 
+def of_plan(values: pd.Series, plan: str) -> pd.Series:
+    """The rows of one plan of a series indexed (plan, ...), without the plan level (empty if none)."""
+    return values[values.index.get_level_values(0) == plan].droplevel(0)
+
+
 def _text(table: pd.DataFrame, column: str) -> pd.Series:
     """A text column ("" where blank or absent)."""
     if column not in table.columns:
@@ -362,7 +369,7 @@ def _producing(facilities: pd.DataFrame, started: pd.Series, years: list[int],
     and the capacity: module_capacity × (producing - (1 - ramp_up) × started build_years before)."""
     rows, caps = {}, {}
     for plan in plans:
-        mine = started.loc[plan] if plan in started.index.get_level_values(0) else pd.Series(dtype=float)
+        mine = of_plan(started, plan)
         for f, fac in facilities.iterrows():
             existing = 0.0 if pd.isna(fac["existing_modules"]) else float(fac["existing_modules"])
             build = 0 if pd.isna(fac["build_years"]) else int(fac["build_years"])

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.plans.audit.data import AuditData
+from planner.plans.audit.data import AuditData, of_plan
 from planner.plans.audit.findings import Finding, Tolerance, num, where
 
 
@@ -81,7 +81,7 @@ def check_builds(d: AuditData) -> list[Finding]:
                                    + f" = {num(capacity)}", found=row.capacity, expected=capacity))
     total = d.started.groupby(level=["plan", "facility"]).sum()
     for plan in d.plans:
-        mine = total.loc[plan] if plan in total.index.get_level_values(0) else pd.Series(dtype=float)
+        mine = of_plan(total, plan)
         out += _check_min_modules(fac, mine, tol, plan)
         for f_id, started in mine.items():
             if f_id not in fac.index:
