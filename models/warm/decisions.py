@@ -43,6 +43,14 @@ class Decisions:
     sources: set[str] = field(default_factory=set)
     #: Draws, (source, facility, year) -> amount.
     draws: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    #: A plan solved with Settings recourse_builds (models.families.recourse): each scenario's own
+    #: builds (scenario, facility, year) -> count and draws (scenario, source, facility, year) ->
+    #: amount from the year it parts from the reference (whose are ``builds`` and ``draws``), its
+    #: late contracts (scenario, supplier, material) and late qualifications (scenario, supplier).
+    scenario_builds: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    scenario_draws: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
+    late_contracts: set[tuple[str, str, str]] = field(default_factory=set)
+    late_qualified: set[tuple[str, str]] = field(default_factory=set)
     #: Purchases, (scenario, year, supplier, material) -> quantity.
     purchases: dict[tuple[str, int, str, str], float] = field(default_factory=dict)
     #: Production, (scenario, year, facility) -> quantity.
@@ -59,8 +67,11 @@ class Decisions:
 
 #: Record field -> how a decision of it is named in messages.
 _KINDS = {"contracts": "contract", "qualified": "qualification", "builds": "build", "sources": "use of source",
-          "draws": "draw", "purchases": "purchase", "production": "production", "stock": "stock",
-          "shortage": "shortage"}
+          "draws": "draw", "scenario_builds": "scenario's build", "scenario_draws": "scenario's draw",
+          "late_contracts": "late contract", "late_qualified": "late qualification", "purchases": "purchase",
+          "production": "production", "stock": "stock", "shortage": "shortage"}
+#: Why a scenario's own decision (recourse) has no column in the model being solved.
+_NOT_OWN = "the scenario does not decide it apart in this model (Settings recourse_builds off, or its data diverge later)"
 
 
 @dataclass
@@ -119,6 +130,16 @@ def map_decisions(m, decisions: Decisions, column: Callable[[Any], int]) -> Mapp
     for (k, f, y), amount in sorted(decisions.draws.items()):
         out.place(m.x, (k, f, y), amount, f"draw {k} {f} {y}",
                   missing="no such draw in this model (source, facility or build year gone)")
+    for (s, f, y), n in sorted(decisions.scenario_builds.items()):
+        out.place(m.br, (s, f, y), float(round(n)), f"build {f} {y} in {s}", missing=_NOT_OWN, integer=True)
+    for (s, k, f, y), amount in sorted(decisions.scenario_draws.items()):
+        out.place(m.xr, (s, k, f, y), amount, f"draw {k} {f} {y} in {s}", missing=_NOT_OWN)
+    for s, u, i in sorted(decisions.late_contracts):
+        o = offer_of.get((u, i))
+        out.place(m.zl, (s, o), 1.0, f"late contract {u}/{i} in {s}", integer=True,
+                  missing="no such offer in this model" if o is None else _NOT_OWN)
+    for s, u in sorted(decisions.late_qualified):
+        out.place(m.wl, (s, u), 1.0, f"late qualification of {u} in {s}", missing=_NOT_OWN, integer=True)
     for (s, y, u, i), qty in sorted(decisions.purchases.items()):
         label = f"purchase {s} {y} {u}/{i}"
         o = offer_of.get((u, i))
@@ -145,7 +166,7 @@ class _Builder:
         empty = np.zeros(0, dtype=np.int32)
         self.mapped = Mapped(empty, np.zeros(0), empty, np.zeros(0))
         self.start: dict[bool, dict[int, float]] = {True: {}, False: {}}  # integer? -> column -> value
-        # recourse's own decisions (models.families.recourse) start at 0: the scenario does as the reference
+        # recourse's own decisions (models.families.recourse) the plan has none of start at 0
         for integer, variables in ((True, (m.z, m.w, m.b, m.v, m.br, m.zl, m.wl)),
                                    (False, (m.x, m.xr, m.q, m.p, m.stock, m.short))):
             for var in variables:

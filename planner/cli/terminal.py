@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.io.plan_terms import money_text, percent_text, policy_label, within_text
-from planner.plans.digest import PlanDigest, by_facility, financed_by
+from planner.plans.digest import PlanDigest, by_facility, expected_capex, financed_by
 from planner.plans.material_view import MaterialView
 
 
@@ -81,21 +81,29 @@ def builds_table(d: PlanDigest) -> Table | Text:
             grid.add_row("", f"… and {len(facilities) - MAX_BUILDS_SHOWN} more facilities (the plan's Builds sheet)")
             break
         first = builds[0]
-        modules = sum(b.modules for b in builds)
+        # expected over scenarios where builds differ by scenario (Settings recourse_builds)
+        modules = sum(b.modules * b.probability for b in builds)
+        shown = f"{modules:,.0f}" if abs(modules - round(modules)) < 1e-9 else f"{modules:,.2f} expected"
         unit = f" {first.unit}/yr" if first.unit else "/yr"
         where = d.names.facility_locations.get(facility, "")
         lead = first.producing_from - first.year
-        when = "started " + ", ".join(str(b.year) if b.modules == 1 else f"{b.year} ({b.modules})" for b in builds) \
+        when = "started " + ", ".join(_started(b) for b in builds) \
             + f", producing {lead} year{'' if lead == 1 else 's'} later"
-        capex = sum(b.capex for b in builds)
+        capex = expected_capex(builds)
         grid.add_row(f"{number}.", f"{first.label}{', ' + where if where and where not in first.label else ''} "
-                                   f"→ {d.names.material_name(first.material)}: {modules} module"
-                                   f"{'' if modules == 1 else 's'} (+{sum(b.capacity for b in builds):,.0f}{unit}) "
-                                   f"{when}; capex {money_text(capex)}{_financed(builds)}")
+                                   f"→ {d.names.material_name(first.material)}: {shown} module"
+                                   f"{'' if modules == 1 else 's'} (+{sum(b.capacity * b.probability for b in builds):,.0f}"
+                                   f"{unit}) {when}; capex {money_text(capex)}{_financed(builds)}")
     total = f"{len(facilities)} facilit{'y' if len(facilities) == 1 else 'ies'}, capex " \
-            f"{money_text(sum(b.capex for b in d.builds), d.currency)}{_financed(d.builds)}"
+            f"{money_text(expected_capex(d.builds), d.currency)}{_financed(d.builds)}"
     grid.add_row("total", total)
     return grid
+
+
+def _started(b) -> str:
+    """A build's year, its modules if more than one, and the scenarios making it if not all."""
+    extra = ([str(b.modules)] if b.modules != 1 else []) + ([f"in {', '.join(b.scenarios)}"] if b.scenarios else [])
+    return f"{b.year} ({'; '.join(extra)})" if extra else str(b.year)
 
 
 def _financed(builds) -> str:

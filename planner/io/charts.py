@@ -112,6 +112,18 @@ def expected_supply(flows: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return weighted.groupby(["material", "year", "origin"], as_index=False)["quantity"].sum()
 
 
+def expected_totals(table: pd.DataFrame, dataset: Dataset, keys: list[str], value: str) -> pd.Series:
+    """``value`` summed per ``keys``; where ``table`` has a scenario column (purchases, or the builds
+    and draws of a plan solved with Settings recourse_builds) each row weighted by its scenario's
+    probability: the expectation over scenarios."""
+    if table is None or table.empty:
+        return pd.Series(dtype=float)
+    amount = table[value].fillna(0.0).astype(float)
+    if "scenario" in table.columns:
+        amount = amount * table["scenario"].astype(str).map(_probabilities(dataset)).fillna(0.0)
+    return amount.groupby([table[k] for k in keys]).sum()
+
+
 def supply_tables(flows: pd.DataFrame, materials: list[str], years: list[int]) -> dict[str, pd.DataFrame]:
     """Each material's supply as a year x origin table: origins by total supply, largest
     first, domestic production last; origins that never supply left out (one grouping for
@@ -162,16 +174,19 @@ def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[
 
 
 def capacity_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
-    """Per material with domestic facilities: capacity per facility per year."""
+    """Per material with domestic facilities: capacity per facility per year (expected over scenarios
+    in a plan solved with Settings recourse_builds)."""
     builds = tables.get("Builds")
     fac = dataset["Facilities"]
     if builds is None or builds.empty or fac.empty:
         return []
     out_material = dict(zip(fac["facility"].astype(str), fac["material"].astype(str)))
-    cap = builds.assign(material=builds["facility"].map(out_material), capacity=builds["capacity"].fillna(0.0))
+    cap = builds.assign(material=builds["facility"].map(out_material))
     names = names_of(dataset)
     blocks = []
-    wide = cap.groupby(["material", "year", "facility"])["capacity"].sum().unstack("facility", fill_value=0.0)
+    # expected over scenarios where builds differ by scenario (Settings recourse_builds)
+    wide = expected_totals(cap, dataset, ["material", "year", "facility"], "capacity").unstack("facility",
+                                                                                              fill_value=0.0)
     for material in [m for m in dataset["Materials"]["material"].astype(str) if m in set(cap["material"])]:
         pivot = wide.loc[material].reindex(dataset.years, fill_value=0.0)
         pivot = pivot[[c for c in pivot.columns if pivot[c].abs().sum() > 1e-9]]

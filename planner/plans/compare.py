@@ -10,8 +10,9 @@ The comparison holds:
   for the objective and the cost components, the interval and tolerance flag of
   :mod:`planner.plans.intervals` (columns ``… low``, ``… high``, ``… note``)
 - Purchases (by material and country over the horizon) and Purchases by year, expected over
-  scenarios; Contracts; Builds; Financing: side by side, each plan after the first with
-  its delta against the first
+  scenarios; Contracts; Builds; Financing (expected over scenarios where a plan solved with
+  Settings recourse_builds decides them by scenario): side by side, each plan after the first
+  with its delta against the first
 - Input differences: every input cell that differs between the plans' Input copies, by
   sheet and key (the manifest key; the row position for sheets without one)
 - Plans: where each plan came from; warnings when plans come from different planner
@@ -38,6 +39,7 @@ from planner.schema import manifest
 from planner.plans.audit import balance
 from planner.plans.audit.costs import ORDER, recompute
 from planner.plans.audit.data import load
+from planner.io.charts import expected_totals
 from planner.plans.audit.policies import supply_terms
 from planner.plans.intervals import (component_interval, delta_label, high_label, is_component, low_label,
                                      note_label, objective_interval)
@@ -170,8 +172,8 @@ def _derived_metrics(plan: SavedPlan) -> dict[str, Any]:
     out["green_share"] = _ratio(total["green"], total["supply"])
     out["domestic_share"] = _ratio(per.loc[per["demand"] > 0, "production"].sum(), total["demand"])
     out["contracted_offers"] = int(len(d.contracts.drop_duplicates(["supplier", "material"])))
-    out["modules_started"] = float(d.started.sum()) if len(d.started) else 0.0
-    out["financing_drawn"] = float(d.draws["draw"].sum()) if len(d.draws) else 0.0
+    out["modules_started"] = float(_builds(plan).sum())
+    out["financing_drawn"] = float(_draws(plan).sum())
     for m in d.materials:
         if m not in per.index:
             continue
@@ -276,31 +278,23 @@ def _blank(v: Any) -> bool:
 # ------------------------------------------------------------------ decisions side by side
 
 
-def _expected(plan: SavedPlan, table: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
-    prob = plan.probabilities.groupby(level=0).sum()
-    if table.empty:
-        return pd.Series(dtype=float)
-    w = table[value].fillna(0.0) * table["scenario"].map(prob).fillna(0.0)
-    return w.groupby([table[k] for k in keys]).sum()
-
-
 def _purchases(plan: SavedPlan) -> pd.Series:
-    return _expected(plan, plan.tables["Sourcing"], ["material", "country"], "quantity")
+    return expected_totals(plan.tables["Sourcing"], plan.dataset, ["material", "country"], "quantity")
 
 
 def _purchases_by_year(plan: SavedPlan) -> pd.Series:
-    return _expected(plan, plan.tables["Sourcing"], ["material", "country", "year"], "quantity")
+    return expected_totals(plan.tables["Sourcing"], plan.dataset, ["material", "country", "year"], "quantity")
 
 
 def _builds(plan: SavedPlan) -> pd.Series:
-    b = plan.tables["Builds"]
-    b = b[b["modules_started"].fillna(0) != 0]
-    return b.groupby(["facility", "year"])["modules_started"].sum() if len(b) else pd.Series(dtype=float)
+    """Modules started per facility and year (expected over scenarios in a plan solved with recourse_builds)."""
+    b = expected_totals(plan.tables["Builds"], plan.dataset, ["facility", "year"], "modules_started")
+    return b[b != 0]
 
 
 def _draws(plan: SavedPlan) -> pd.Series:
-    f = plan.tables["Financing"]
-    return f.groupby(["source", "facility", "year"])["draw"].sum() if len(f) else pd.Series(dtype=float)
+    """Draws per source, facility and year (expected over scenarios with recourse_builds)."""
+    return expected_totals(plan.tables["Financing"], plan.dataset, ["source", "facility", "year"], "draw")
 
 
 def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
@@ -326,18 +320,32 @@ def _side_by_side(plans, names, getter, keys: list[str]) -> pd.DataFrame:
 
 
 def _contracts(plans, names) -> pd.DataFrame:
-    sets = [set(zip(p.tables["Contracts"]["supplier"], p.tables["Contracts"]["material"])) for p in plans]
-    keys = sorted(set().union(*sets))
+    cells = [_contract_cells(p) for p in plans]
+    keys = sorted(set().union(*cells))
     labels = delta_labels(names)
     rows = []
-    for sup, mat in keys:
-        row = {"supplier": sup, "material": mat} | {n: ("yes" if (sup, mat) in s else "") for n, s in zip(names, sets)}
-        a = (sup, mat) in sets[0]
-        for label, other in zip(labels, sets[1:]):
-            b = (sup, mat) in other
+    for key in keys:
+        row = {"supplier": key[0], "material": key[1]} | {n: c.get(key, "") for n, c in zip(names, cells)}
+        a = key in cells[0]
+        for label, other in zip(labels, cells[1:]):
+            b = key in other
             row[label] = "" if a == b else ("added" if b else "dropped")
         rows.append(row)
     return pd.DataFrame(rows, columns=["supplier", "material"] + names + labels)
+
+
+def _contract_cells(plan: SavedPlan) -> dict[tuple[str, str], str]:
+    """(supplier, material) -> "yes" for a contract signed at the start, else the scenarios that sign
+    it late and when (a plan solved with Settings recourse_builds: "late in ban (2027)")."""
+    t = plan.tables["Contracts"]
+    out: dict[tuple[str, str], list[str]] = {}
+    scenarios = t["scenario"].where(t["scenario"].notna(), "").astype(str) if "scenario" in t.columns \
+        else pd.Series("", index=t.index)
+    signed = t["signed_year"] if "signed_year" in t.columns else pd.Series(np.nan, index=t.index)
+    for sup, mat, s, year in zip(t["supplier"], t["material"], scenarios, signed):
+        text = "yes" if not s else f"late in {s}" + ("" if pd.isna(year) else f" ({int(year)})")
+        out.setdefault((sup, mat), []).append(text)
+    return {k: "yes" if "yes" in v else ", ".join(v) for k, v in out.items()}
 
 
 # ------------------------------------------------------------------ input differences

@@ -42,6 +42,10 @@ class Build:
     unit: str
     capex: float            # nominal, in the input currency
     financing: tuple[tuple[str, float], ...]  # (source label, draw) in the build year
+    #: the scenarios that make this build, () for every scenario (builds differ by scenario only in a
+    #: plan solved with Settings recourse_builds), and their probability
+    scenarios: tuple[str, ...] = ()
+    probability: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -127,28 +131,40 @@ def digest(plan: SavedPlan, top_policies: int = TOP_POLICIES) -> PlanDigest:
 
 
 def builds(plan: SavedPlan, names: Names) -> list[Build]:
-    """Every (facility, year) with modules started, in year order, with its capex and draws."""
+    """Every (facility, year) with modules started, in year order, with its capex and draws. In a plan
+    solved with Settings recourse_builds (Builds and Financing per scenario) a build listed alike in
+    every scenario is one Build; one made in some scenarios names them."""
     b = plan.tables["Builds"]
     b = b[b["modules_started"].fillna(0) > 0]
     if b.empty:
         return []
     fac = plan.dataset["Facilities"].drop_duplicates("facility").set_index("facility")
     draws = plan.tables["Financing"]
-    out = []
+    prob = plan.probabilities.groupby(level=0).sum()
+    made: dict[tuple, list[str]] = {}  # (year, facility, modules, financing) -> scenarios ("": all)
     for row in b.sort_values(["year", "facility"]).itertuples(index=False):
         f, year, modules = str(row.facility), int(row.year), int(round(row.modules_started))
-        info = fac.loc[f] if f in fac.index else None
-        material = str(info["material"]) if info is not None else ""
+        scenario = str(getattr(row, "scenario", "") or "")
         paid = draws[(draws["facility"] == f) & (draws["year"] == year)]
+        if scenario and "scenario" in paid.columns:
+            paid = paid[paid["scenario"].astype(str) == scenario]
         financing = tuple((names.source(k), float(v)) for k, v in paid.groupby("source")["draw"].sum().items()
                           if v > 1e-9)
+        made.setdefault((year, f, modules, financing), []).append(scenario)
+    out = []
+    for (year, f, modules, financing), scenarios in made.items():
+        every = "" in scenarios or set(scenarios) >= set(prob.index)
+        info = fac.loc[f] if f in fac.index else None
+        material = str(info["material"]) if info is not None else ""
         out.append(Build(
             year=year, facility=f, label=names.facility(f), material=material,
             kind=str(info["kind"]).replace("_", " ") if info is not None else "", modules=modules,
             producing_from=year + int(number_or_none(info["build_years"]) or 0) if info is not None else year,
             capacity=modules * (number_or_none(info["module_capacity"]) or 0.0) if info is not None else math.nan,
             unit=names.unit(material), capex=modules * (number_or_none(info["capex_per_module"]) or 0.0)
-            if info is not None else math.nan, financing=financing))
+            if info is not None else math.nan, financing=financing,
+            scenarios=() if every else tuple(scenarios),
+            probability=1.0 if every else float(prob.reindex(scenarios).fillna(0.0).sum())))
     return out
 
 
@@ -160,12 +176,35 @@ def by_facility(builds: list[Build]) -> dict[str, list[Build]]:
     return out
 
 
+def by_facility_and_scenarios(builds: list[Build], scenarios: list[str]) -> list[tuple[str, tuple, list[Build]]]:
+    """(facility, scenarios, the builds they make there): scenarios that build alike together, ()
+    where every scenario builds alike (always, unless builds differ by scenario)."""
+    out = []
+    for facility, mine in by_facility(builds).items():
+        if not any(b.scenarios for b in mine):
+            out.append((facility, (), mine))
+            continue
+        groups: dict[tuple[int, ...], list[str]] = {}
+        for s in scenarios:
+            groups.setdefault(tuple(i for i, b in enumerate(mine) if not b.scenarios or s in b.scenarios),
+                              []).append(s)
+        out += [(facility, tuple(group), [mine[i] for i in chosen]) for chosen, group in groups.items() if chosen]
+    return out
+
+
+def expected_capex(builds: list[Build]) -> float:
+    """Capex of the builds weighted by the probability of the scenarios making them (their sum
+    when every scenario builds alike)."""
+    return sum(b.capex * b.probability for b in builds)
+
+
 def financed_by(builds: list[Build]) -> list[tuple[str, float]]:
-    """What each financing source pays for ``builds`` in total, largest first."""
+    """What each financing source pays for ``builds`` in total (expected over scenarios where builds
+    differ by scenario), largest first."""
     sources: dict[str, float] = {}
     for b in builds:
         for label, v in b.financing:
-            sources[label] = sources.get(label, 0.0) + v
+            sources[label] = sources.get(label, 0.0) + v * b.probability
     return sorted(sources.items(), key=lambda kv: -kv[1])
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner.io.charts import DOMESTIC, expected_supply, supply_by_origin
+from planner.io.charts import DOMESTIC, expected_supply, expected_totals, supply_by_origin
 from planner.plans.compare import Comparison
 from planner.schema.names import names_of
 
@@ -108,7 +108,8 @@ def _builds(plan, material: str) -> pd.Series:
     makers = set(fac.loc[fac["material"].astype(str) == material, "facility"].astype(str))
     b = plan.tables["Builds"]
     b = b[b["facility"].astype(str).isin(makers) & (b["modules_started"].fillna(0) > 0)]
-    return b.groupby(["facility", "year"])["modules_started"].sum() if len(b) else pd.Series(dtype=float)
+    # expected over scenarios where builds differ by scenario (Settings recourse_builds)
+    return expected_totals(b, plan.dataset, ["facility", "year"], "modules_started")
 
 
 def _side_by_side(series: list[pd.Series], names: list[str]) -> pd.DataFrame:

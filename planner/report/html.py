@@ -26,7 +26,8 @@ from planner import __version__
 from planner.io.charts import DOMESTIC, MAX_SUPPLY_CHARTS, expected_supply, supply_by_origin, supply_tables
 from planner.io.plan_terms import cost_label, money_text, percent_text, policy_label, status_sentence, within_text
 from planner.io.workbook_style import write_atomic
-from planner.plans.digest import PlanDigest, by_facility, digest, financed_by, limit_costs, policy_costs
+from planner.plans.digest import (PlanDigest, by_facility_and_scenarios, digest, expected_capex, financed_by,
+                                  limit_costs, policy_costs)
 from planner.plans.saved_plan import SavedPlan
 from planner.report import svg
 
@@ -74,13 +75,14 @@ def render(plan: SavedPlan) -> str:
 def _header(plan: SavedPlan, d: PlanDigest, title: str) -> str:
     s = plan.summary
     status = status_sentence(d.status, d.objective, d.bound, d.gap, d.currency)
-    capex = sum(b.capex for b in d.builds)
+    capex = expected_capex(d.builds)
+    adapting = any(b.scenarios for b in d.builds)  # builds differ by scenario (Settings recourse_builds)
     worst = max(d.scenario_costs, key=lambda x: x.cost, default=None)
     cards = [
         (money_text(d.objective, d.currency), "Objective: expected discounted cost"
          + (" + cvar_weight × CVaR" if d.cvar is not None else "")),
-        (f"{len({b.facility for b in d.builds})} facilities, {sum(b.modules for b in d.builds)} modules",
-         f"built, capex {money_text(capex, d.currency)} (not discounted)"),
+        (f"{len({b.facility for b in d.builds})} facilities, {_modules(d)} modules", f"built{', expected over scenarios' if adapting else ''}, capex {money_text(capex, d.currency)} "
+                     "(not discounted)"),
         (money_text(worst.cost, d.currency) if worst else "—",
          f"Cost in the costliest scenario ({escape(worst.scenario)})" if worst else "Cost per scenario"),
         ("optimal" if d.optimal and not d.gap else (f"within {within_text(d.gap)}" if d.optimal
@@ -107,13 +109,18 @@ def _builds(plan: SavedPlan, d: PlanDigest) -> str:
     if not d.builds:
         out.append("<p>The plan starts no domestic module: existing capacity and purchases meet demand.</p>")
         return "\n".join(out + ["</section>"])
-    rows = [(d.names.facility(facility), [svg.Build(b.year, b.producing_from, b.modules) for b in builds])
-            for facility, builds in by_facility(d.builds).items()]
+    scenarios = list(plan.probabilities.index)
+    rows = [(d.names.facility(facility) + (f" (in {', '.join(group)})" if group else ""),
+             [svg.Build(b.year, b.producing_from, b.modules) for b in builds])
+            for facility, group, builds in by_facility_and_scenarios(d.builds, scenarios)]
     out.append(f"<figure>{svg.timeline(rows, plan.dataset.years, 'Builds over the horizon')}"
                "<figcaption>Thin light bars: modules being built, from the year the build starts; dark bars: the new "
                "modules producing, with their number.</figcaption></figure>")
     head = ["start", "facility", "where", "output", "modules", "capacity added", "producing from",
             f"capex ({d.currency})", "financed by"]
+    adapting = any(b.scenarios for b in d.builds)  # builds differ by scenario (Settings recourse_builds)
+    if adapting:
+        head.append("scenarios")
     body = []
     for b in d.builds:
         unit = f" {b.unit}/yr" if b.unit else "/yr"
@@ -122,10 +129,15 @@ def _builds(plan: SavedPlan, d: PlanDigest) -> str:
         where = d.names.facility_locations.get(b.facility, "")
         body.append([str(b.year), b.label, "" if where in b.label else where,
                      d.names.material(b.material), _num(b.modules), f"{b.capacity:,.0f}{unit}",
-                     str(b.producing_from), _num(b.capex), paid])
+                     str(b.producing_from), _num(b.capex), paid] + ([", ".join(b.scenarios) or "every"]
+                                                                    if adapting else []))
     out.append(_table(head, body, numeric={0, 4, 5, 6, 7}))
     sources = financed_by(d.builds)
-    total = sum(b.capex for b in d.builds)
+    total = expected_capex(d.builds)
+    if adapting:
+        out.append('<p class="note">Builds and their financing adapt once a scenario\'s data diverge (Settings '
+                   "recourse_builds): each row names the scenarios that make it; totals are expected over "
+                   "scenarios.</p>")
     if sources:
         out.append('<p class="note">Capex in total ' + escape(money_text(total, d.currency)) + ", drawn from "
                    + escape(", ".join(f"{k} {money_text(v)}" for k, v in sources))
@@ -295,7 +307,9 @@ def _about(plan: SavedPlan, d: PlanDigest) -> str:
             f"{d.first_year} means an amount paid in a later year is divided by (1 + {rate:.1%}) for each year "
             f"after {d.first_year} (the input's discount_rate), so amounts of different years add up as of "
             f"{d.first_year}. <strong>Expected</strong> means weighted by the scenarios' probabilities. Purchases, "
-            "production and stock are decided per scenario; contracts, builds and financing once for all.</p>\n"
+            "production and stock are decided per scenario; contracts, builds and financing once for all"
+            + (", unless Settings recourse_builds lets them adapt from the year a scenario's data diverge"
+               if plan.dataset.settings.get("recourse_builds") else "") + ".</p>\n"
             + _table(["", ""], rows, header=False) + "\n</section>")
 
 
@@ -305,6 +319,12 @@ def _about(plan: SavedPlan, d: PlanDigest) -> str:
 def _legend(items: Iterable[tuple[str, str]]) -> str:
     return '<div class="legend">' + "".join(f'<span style="--swatch:{colour}">{escape(label)}</span>'
                                             for label, colour in items) + "</div>"
+
+
+def _modules(d: PlanDigest) -> str:
+    """Modules started: expected over scenarios where builds differ by scenario (so possibly a fraction)."""
+    modules = sum(b.modules * b.probability for b in d.builds)
+    return _num(modules) if abs(modules - round(modules)) < 1e-9 else f"{modules:,.2f}"
 
 
 def _num(value: float | int | None) -> str:

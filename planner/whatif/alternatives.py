@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planner.io.charts import expected_totals
 from planner.schema.dataset import Dataset
 from planner.whatif.parallel import run_tasks
 from planner.whatif.tasks import AlternativesTask, PointResult, Workbook, solve_alternatives
@@ -36,8 +37,8 @@ class Signature:
 
 
 def signature(tables: dict[str, pd.DataFrame], dataset: Dataset) -> Signature:
-    builds = tables["Builds"]
-    modules = builds.groupby("facility")["modules_started"].sum()
+    # expected over scenarios where builds differ by scenario (Settings recourse_builds)
+    modules = expected_totals(tables["Builds"], dataset, ["facility"], "modules_started")
     contracts = frozenset(zip(tables["Contracts"]["supplier"], tables["Contracts"]["material"]))
     prob = dict(zip(dataset["Scenarios"]["scenario"], dataset["Scenarios"]["probability"]))
     home = str(dataset.settings["home_country"])

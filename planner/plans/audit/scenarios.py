@@ -104,7 +104,7 @@ def check_recourse(d: AuditData) -> list[Finding]:
         elif row.scenario not in signed:
             out.append(Finding("recourse", "Contracts", at, "no such scenario in Input.Scenarios"))
         elif row.signed_year != signed[row.scenario]:
-            out.append(Finding("recourse", "Contracts", at, f"signed in {num(row.signed_year)}, but the scenario "
+            out.append(Finding("recourse", "Contracts", at, f"signed in {_year(row.signed_year)}, but the scenario "
                                f"may sign its own contracts only in {_year(signed[row.scenario])} (when it parts "
                                "from the others)", found=row.signed_year, expected=signed[row.scenario]))
     return out
