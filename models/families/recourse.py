@@ -104,22 +104,26 @@ def late_contracts_index(d) -> list[tuple]:
     if not d.recourse:
         return []
     sd = d.supply
-    last: dict[tuple, float] = {}  # (s, o) -> the last year the offer delivers
-    for (s, y, o) in sd.buy:
-        last[(s, o)] = max(last.get((s, o), -math.inf), y)
+    last = _last_delivery(d, lambda s, o: (s, o))
     return [(s, o) for s in d.signed_from for o in sd.contract_bin if o not in sd.must_contract
             and last.get((s, o), -math.inf) >= late_from(d, s, sd.supplier[o])]
 
 
 def late_qualifications_index(d) -> list[tuple]:
+    """(s, u): qualification binaries a scenario may take late, where the supplier can then still deliver."""
     if not d.recourse:
         return []
-    sd = d.supply
-    last: dict[tuple, float] = {}
-    for (s, y, o) in sd.buy:
-        key = (s, sd.supplier[o])
-        last[key] = max(last.get(key, -math.inf), y)
-    return [(s, u) for s in d.signed_from for u in sd.qual_bin if last.get((s, u), -math.inf) >= late_from(d, s, u)]
+    last = _last_delivery(d, lambda s, o: (s, d.supply.supplier[o]))
+    return [(s, u) for s in d.signed_from for u in d.supply.qual_bin if last.get((s, u), -math.inf) >= late_from(d, s, u)]
+
+
+def _last_delivery(d, key) -> dict[tuple, int]:
+    """key(s, o) -> the last year an offer so keyed may deliver in its scenario."""
+    last: dict[tuple, int] = {}
+    for (s, y, o) in d.supply.buy:
+        k = key(s, o)
+        last[k] = max(last.get(k, y), y)
+    return last
 
 
 def scenarios_with_own_builds(d) -> list[str]:

@@ -51,6 +51,9 @@ class Decisions:
     scenario_draws: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
     late_contracts: set[tuple[str, str, str]] = field(default_factory=set)
     late_qualified: set[tuple[str, str]] = field(default_factory=set)
+    #: The plan decided builds and draws per scenario (solved with recourse_builds); if not, a model
+    #: with recourse starts every scenario's own builds and draws at the shared ones.
+    by_scenario: bool = False
     #: Purchases, (scenario, year, supplier, material) -> quantity.
     purchases: dict[tuple[str, int, str, str], float] = field(default_factory=dict)
     #: Production, (scenario, year, facility) -> quantity.
@@ -140,6 +143,9 @@ def map_decisions(m, decisions: Decisions, column: Callable[[Any], int]) -> Mapp
                   missing="no such offer in this model" if o is None else _NOT_OWN)
     for s, u in sorted(decisions.late_qualified):
         out.place(m.wl, (s, u), 1.0, f"late qualification of {u} in {s}", missing=_NOT_OWN, integer=True)
+    if not decisions.by_scenario:
+        out.follow(m.br, m.b, integer=True)
+        out.follow(m.xr, m.x)
     for (s, y, u, i), qty in sorted(decisions.purchases.items()):
         label = f"purchase {s} {y} {u}/{i}"
         o = offer_of.get((u, i))
@@ -201,6 +207,15 @@ class _Builder:
         if not v.fixed:
             self.start[integer][j] = used
         (self.mapped.integer_decisions if integer else self.mapped.continuous_decisions).append((j, used, label))
+
+    def follow(self, own, shared, integer: bool = False) -> None:
+        """Start each column of ``own`` (indexed scenario, *key: a scenario's own builds or draws) at
+        the start of ``shared[key]``: the scenario does as the plan did for every scenario."""
+        for (_s, *key), v in own.items():
+            twin = shared[tuple(key)]
+            value = float(twin.value or 0.0) if twin.fixed else self.start[integer].get(self.column(twin), 0.0)
+            if not v.fixed:
+                self.start[integer][self.column(v)] = _clip(value, v)
 
     def result(self) -> Mapped:
         for integer, (cols, vals) in ((True, ("integer_columns", "integer_values")),

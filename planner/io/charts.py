@@ -195,7 +195,8 @@ def capacity_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> lis
         data = pivot.reset_index()
         data.columns = ["year"] + [names.facility(c) for c in pivot.columns]
         unit = names.unit(material)
-        blocks.append(ChartBlock(f"Domestic capacity for {names.material(material)}", data, "stacked",
+        title = f"Domestic capacity for {names.material(material)}" + (" (expected)" if "scenario" in cap else "")
+        blocks.append(ChartBlock(title, data, "stacked",
                                  y_title=f"{unit}/year" if unit else "per year", x_title="year"))
     return blocks
 

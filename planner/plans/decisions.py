@@ -44,6 +44,7 @@ def plan_decisions(plan: SavedPlan) -> Decisions:
         scenario_draws=_own(t["Financing"], own, ["source", "facility", "year"], "draw"),
         late_contracts=set(zip(_scenario(late), late["supplier"].astype(str), late["material"].astype(str))),
         late_qualified=set(zip(_scenario(qualifying), qualifying["supplier"].astype(str))),
+        by_scenario=any("scenario" in t[name].columns for name in ("Builds", "Financing")),
         purchases=_totals(t["Sourcing"], ["scenario", "year", "supplier", "material"], "quantity"),
         production=_totals(t["Production"], ["scenario", "year", "facility"], "quantity"),
         stock=_totals(t["Stock"], ["scenario", "year", "material"], "closing_stock"),

@@ -6,6 +6,7 @@ cost of the saved decisions in a variant is also recomputed by the plan audit
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,24 @@ def test_a_decision_outside_its_bounds_is_moved_into_them():
     s = out.start
     assert (s["start.decisions_used"], s["start.decisions_dropped"], s["start.decisions_repaired"]) == (0, 1, 1)
     assert "build F 2025: 3 -> 1" in s["start.notes"] and "build F 2040: no build may start" in s["start.notes"]
+
+
+def test_a_plan_without_recourse_starts_each_scenarios_own_builds_at_the_shared_ones():
+    # with recourse_builds, "ban" (price x2 from 2025) decides its own builds from 2025; a plan
+    # solved without recourse built F once for both: started so in "ban" too, every decision
+    # is used as saved and costs 110 (started at 0 instead, ban's production of 10 would be
+    # cut to 0 and its demand bought at 100: 0.5 x 110 + 0.5 x (1000 + 0) = 555)
+    ds = _plant(Scenarios=[{"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}],
+                Disruptions=[{"scenario": "ban", "country": "X", "from_year": 2025, "price_factor": 2}])
+    ds = dataclasses.replace(ds, settings=ds.settings | {"recourse_builds": True})
+    plan = Decisions(name="shared", builds={("F", 2025): 1.0},
+                     production={("base", 2025, "F"): 10.0, ("ban", 2025, "F"): 10.0})
+    out = _from(ds, plan)
+    assert out.objective == pytest.approx(110)
+    s = out.start
+    assert (s["start.decisions_used"], s["start.decisions_repaired"]) == (3, 0)
+    assert s["start.completed_by"] == "every decision as saved"
+    assert s["start.cost_in_this_model"] == pytest.approx(110)
 
 
 # ---------------------------------------------------------------- the stable re-plan
