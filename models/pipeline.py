@@ -231,12 +231,7 @@ def run_from_plan(session: HighsSession, decisions: Decisions, solver: SolverOpt
     if start.values is not None:
         session.set_start(start.values)
     tick = time.perf_counter()
-    run = session.run(solver.within(deadline))
-    if not warm_start.trusted(run, session):  # HiGHS mishandled the start: the MIP again, without it
-        session.clear_solution()
-        run = session.run(solver.within(deadline))
-        start.report.notes.append("HiGHS misread the start (its objective was not its plan's cost): solved "
-                                  "again without it")
+    run = session.run(solver.within(deadline))  # checked against the start's cost (HighsSession.run)
     timings["mip"] = time.perf_counter() - tick
     return warm_start.keep_better(run, start, session, solver.mip_gap), start
 

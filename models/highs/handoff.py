@@ -32,6 +32,8 @@ from pyomo.core.expr.numvalue import native_numeric_types, value
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.repn.linear import LinearRepnVisitor
 
+from models.highs.status import checked
+
 INF = highspy.kHighsInf
 #: Pyomo minor versions this compiler was tested with: it reads private attributes of Pyomo's
 #: expressions, constraints and variables (``_args_``, ``_nargs``, ``_expr``, ``_strict``, ``_lb``,
@@ -414,7 +416,7 @@ def _clean_csr(start: np.ndarray, index: np.ndarray, values: np.ndarray, n_col: 
 
 def pass_model(h: highspy.Highs, c: Compiled) -> None:
     """Hand ``c`` to ``h`` in one call (row-wise matrix); raises if HiGHS refuses it."""
-    status = h.passModel(
+    checked(h.passModel(
         c.num_col, c.num_row, c.num_nz, 0,
         2,  # a_format: row-wise
         0,  # q_format
@@ -423,6 +425,4 @@ def pass_model(h: highspy.Highs, c: Compiled) -> None:
         c.start[:-1].astype(np.int32), c.index, c.value,
         np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
         c.integrality.astype(np.int32),
-    )
-    if status == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS refused the model (passModel returned an error)")
+    ), "passModel")

@@ -35,6 +35,7 @@ from models.highs import handoff, scaling
 from models.highs.handoff import INF
 from models.highs.monitor import SolveMonitor
 from models.highs.options import SolverOptions
+from models.highs.status import checked
 from models.memory import paused_gc
 from models.outcome import Progress, relative_gap
 
@@ -111,7 +112,7 @@ class HighsSession:
         tick = time.perf_counter()
         with capture_output(capture_fd=True):  # HiGHS prints a banner when the first instance is made
             self._h = highspy.Highs()
-            self._h.setOptionValue("output_flag", False)
+            self._call("setOptionValue", "output_flag", False)
         handoff.pass_model(self._h, compiled)
         self.timings["pass"] = time.perf_counter() - tick
         self.size = (compiled.num_col, compiled.num_row, compiled.num_nz)
@@ -123,7 +124,9 @@ class HighsSession:
         self._row_cache: dict[int, tuple[list[int], list[float]]] = {}
         self._sol = None
         self._info = None
-        self._started = False  # set_start offered a solution to the next run
+        #: HiGHS' value of each option before the session first set it: a run that does not ask
+        #: for an option gets this value back (no run inherits an option from an earlier one)
+        self._option_defaults: dict[str, Any] = {}
 
     # ---- maps ------------------------------------------------------------------------------
 
@@ -199,42 +202,25 @@ class HighsSession:
         """Forget the last solution, in HiGHS too: the next run starts from nothing (or from the
         start given by :meth:`set_start`), and HiGHS cannot complete a stored LP solution on its own."""
         self._invalidate()
-        self._h.clearSolver()
+        self._call("clearSolver")
 
     def run(self, options: SolverOptions = SolverOptions(), only_this_run: dict[str, Any] | None = None) -> RunResult:
-        """Run HiGHS with ``options`` (the one place their HiGHS names are written);
-        ``only_this_run``: raw HiGHS options set back to their previous values after the run."""
+        """Run HiGHS with ``options`` (the one place their HiGHS names are written) and
+        ``only_this_run``, raw HiGHS options for this run only. Every option the session has
+        ever set is set again on every run, to what this run asks or else to HiGHS' value before
+        the session first changed it: a re-solve or a sweep point never inherits a time limit, a
+        gap or a raw option from an earlier run.
+
+        A MIP run that starts from a solution (one offered by :meth:`set_start`, or the last
+        run's, which HiGHS keeps and starts from unless :meth:`clear_solution` is called) has its
+        objective checked against that solution's cost (:meth:`_checked`) and, if HiGHS
+        undervalued it, runs once more without it (:meth:`_again_without_start`)."""
         if not isinstance(options, SolverOptions):  # code written before the options were typed
             raise TypeError(f"HighsSession.run takes a models.highs.options.SolverOptions, not {type(options).__name__}")
-        if only_this_run:
-            before = {k: _option(self._h, k) for k in only_this_run}
-            try:
-                return self.run(options.with_highs(**only_this_run))
-            finally:
-                for k, v in before.items():
-                    self._h.setOptionValue(k, v)
         h = self._h
         tick = time.perf_counter()
-        raw = HIGHS_DEFAULTS | dict(options.raw)
-        h.setOptionValue("output_flag", bool(options.log_file) or bool(raw.get("output_flag")))
-        h.setOptionValue("log_to_console", bool(raw.pop("log_to_console", False)))
-        if options.threads is not None:
-            h.setOptionValue("threads", int(options.threads))
-        if options.time_limit_s is not None:
-            # seconds for this run. HiGHS (1.16) holds a MIP to its own run time but an LP to the
-            # run time summed over every run of this object (getRunTime): a 5 s LP after 13 s of
-            # MIPs stopped at once (docs/decisions.md "Time limits")
-            limit = float(options.time_limit_s)
-            h.setOptionValue("time_limit", limit if self._integral.any() else h.getRunTime() + limit)
-        if options.mip_gap is not None:
-            h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-        if options.mip_abs_gap is not None:  # in model units, like the objective
-            h.setOptionValue("mip_abs_gap", float(options.mip_abs_gap) / self.scaling.obj)
-        if options.log_file:
-            h.setOptionValue("log_file", options.log_file)
-        for key, val in raw.items():
-            h.setOptionValue(key, val)
-        started, self._started = self._started, False
+        self._set_options(self._wanted(options, only_this_run))
+        started = bool(h.getSolution().value_valid)  # HiGHS' MIP starts from a valid solution
         _run_interruptibly(h)
         result, doubtful = self._result(h, tick)
         limit = options.time_limit_s
@@ -242,6 +228,37 @@ class HighsSession:
         if doubtful and started and (left is None or left > 1.0):
             result = self._again_without_start(result, h, tick, left)
         return result
+
+    def _wanted(self, options: SolverOptions, only_this_run: dict[str, Any] | None) -> dict[str, Any]:
+        """HiGHS' name and value of each option ``options`` sets (None: not set, HiGHS' own value)."""
+        raw = HIGHS_DEFAULTS | dict(options.raw) | dict(only_this_run or {})
+        wanted: dict[str, Any] = {"output_flag": bool(options.log_file) or bool(raw.pop("output_flag", False)),
+                                  "log_to_console": bool(raw.pop("log_to_console", False))}
+        if options.threads is not None:
+            wanted["threads"] = int(options.threads)
+        if options.time_limit_s is not None:
+            # seconds for this run. HiGHS (1.16) holds a MIP to its own run time but an LP to the
+            # run time summed over every run of this object (getRunTime): a 5 s LP after 13 s of
+            # MIPs stopped at once (docs/decisions.md "Time limits")
+            limit = float(options.time_limit_s)
+            wanted["time_limit"] = limit if self._integral.any() else self._h.getRunTime() + limit
+        if options.mip_gap is not None:
+            wanted["mip_rel_gap"] = float(options.mip_gap)
+        if options.mip_abs_gap is not None:  # in model units, like the objective
+            wanted["mip_abs_gap"] = float(options.mip_abs_gap) / self.scaling.obj
+        if options.log_file:
+            wanted["log_file"] = options.log_file
+        return wanted | raw
+
+    def _set_options(self, wanted: dict[str, Any]) -> None:
+        """Set ``wanted``, and every option set by an earlier run but not wanted now back to
+        HiGHS' value before the session first set it."""
+        defaults = self._option_defaults
+        for key in wanted.keys() - defaults.keys():
+            defaults[key] = _option(self._h, key)
+        for key, value in ({k: v for k, v in defaults.items() if k not in wanted} | wanted).items():
+            if _option(self._h, key) != value:
+                self._call("setOptionValue", key, value)
 
     def _result(self, h, tick: float) -> tuple[RunResult, bool]:
         """The last run's outcome, and whether HiGHS claimed a gap its own solution does not have."""
@@ -276,7 +293,7 @@ class HighsSession:
         the incumbent, HiGHS reports it that much cheaper and may stop early (medium through the
         LP start: reported 10,032,323 'optimal within 1e-4' for a plan that costs 10,035,203, bound
         10,031,383, below the proven optimum 10,035,007)."""
-        objective = self.scaling.objective(float(np.dot(self._cost, self._sol.col_value)) + self._offset)
+        objective = self.cost_of(self.primal())
         moved = abs(objective - reported) > 1e-9 * max(1.0, abs(objective))
         if moved and termination == TerminationCondition.convergenceCriteriaSatisfied:
             if (relative_gap(objective, bound) or 0.0) > float(_option(h, "mip_rel_gap")) * (1 + 1e-6):
@@ -287,9 +304,9 @@ class HighsSession:
         """HiGHS stopped on a start it valued too low (see :meth:`_checked`): run once more
         without it for the time left, keep the better plan and the stronger bound."""
         kept = np.array(self._sol.col_value)
-        h.clearSolver()
+        self._call("clearSolver")
         if left is not None:
-            h.setOptionValue("time_limit", left)
+            self._call("setOptionValue", "time_limit", left)
         _run_interruptibly(h)
         second, _ = self._result(h, tick)
         bounds = [b for b in (first.bound, second.bound) if b is not None]
@@ -321,8 +338,7 @@ class HighsSession:
         return self.scaling.primal(self._sol.col_value)
 
     def cost_of(self, values: np.ndarray) -> float:
-        """The objective (as HiGHS holds it now) at ``values``, a value per column: the check on
-        a reported objective (models.warm.start.trusted)."""
+        """The objective (as HiGHS holds it now) at ``values``, a value per column (model units)."""
         return self.scaling.objective(float(np.dot(self._cost, self.scaling.col_values(values))) + self._offset)
 
     def load_values(self) -> None:
@@ -391,15 +407,14 @@ class HighsSession:
             values = self.primal()
         values = self.scaling.col_values(values)
         idx = np.arange(values.shape[0], dtype=np.int32)
-        self._h.setSolution(int(values.shape[0]), idx, values)
-        self._started = True
+        self._call("setSolution", int(values.shape[0]), idx, values)
 
     def set_column_bounds(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """Change the bounds of columns ``idx`` in HiGHS only (model units; Pyomo untouched)."""
         self._invalidate()
         idx = np.asarray(idx, dtype=np.int32)
         lower, upper = self.scaling.col_bounds(idx, lower, upper)
-        self._h.changeColsBounds(len(idx), idx, lower, upper)
+        self._call("changeColsBounds", len(idx), idx, lower, upper)
 
     # ---- changes pushed from the Pyomo model ---------------------------------------------
 
@@ -409,7 +424,7 @@ class HighsSession:
         lower, upper, integ = handoff.column_bounds(self._columns)
         n = len(self._columns)
         idx = np.arange(n, dtype=np.int32)
-        self._h.changeColsBounds(n, idx, *self.scaling.col_bounds(idx, lower, upper))
+        self._call("changeColsBounds", n, idx, *self.scaling.col_bounds(idx, lower, upper))
         self._set_integrality(idx, integ)
 
     def fix_columns(self, variables: Iterable[Any], values: Iterable[float] | None = None,
@@ -426,7 +441,7 @@ class HighsSession:
         self._invalidate()
         idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
         arr, _ = self.scaling.col_bounds(idx, vals, vals)
-        self._h.changeColsBounds(len(idx), idx, arr, arr)
+        self._call("changeColsBounds", len(idx), idx, arr, arr)
         if relax and len(idx):
             self._set_integrality(idx, np.zeros(len(idx), dtype=np.uint8))
 
@@ -438,7 +453,7 @@ class HighsSession:
         self._invalidate()
         lower, upper, integ = handoff.column_bounds(variables)
         idx = np.array([self._col_of[id(v)] for v in variables], dtype=np.int32)
-        self._h.changeColsBounds(len(idx), idx, *self.scaling.col_bounds(idx, lower, upper))
+        self._call("changeColsBounds", len(idx), idx, *self.scaling.col_bounds(idx, lower, upper))
         self._set_integrality(idx, integ)
 
     def relax_integrality(self, relax: bool = True) -> None:
@@ -461,7 +476,7 @@ class HighsSession:
         factors = np.array([scaling.unit_of(self.model, v) for v in variables])
         factors[integ > 0] = 1.0
         self.scaling = self.scaling.with_columns(factors)
-        self._h.addCols(n, np.zeros(n), lower / factors, upper / factors, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
+        self._call("addCols", n, np.zeros(n), lower / factors, upper / factors, 0, np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32),
                         np.zeros(0))
         idx = np.arange(first, first + n, dtype=np.int32)
         self._integral = np.concatenate([self._integral, np.zeros(n, dtype=np.uint8)])
@@ -493,7 +508,7 @@ class HighsSession:
             starts.append(len(idx_all))
         first = len(self._rows)
         self.scaling = self.scaling.with_rows(divisors)
-        self._h.addRows(len(cons), np.array(lower), np.array(upper), len(idx_all),
+        self._call("addRows", len(cons), np.array(lower), np.array(upper), len(idx_all),
                         np.array(starts[:-1], dtype=np.int32), np.array(idx_all, dtype=np.int32),
                         np.array(val_all, dtype=float))
         for k, (r, con) in enumerate(zip(range(first, first + len(cons)), cons)):
@@ -530,18 +545,18 @@ class HighsSession:
             old = dict(_merge(old_idx, old_val))
             for j, a in new.items():
                 if old.get(j) != a:
-                    h.changeCoeff(r, j, a)
+                    self._call("changeCoeff", r, j, a)
                     changed += 1
             for j in old:
                 if j not in new:
-                    h.changeCoeff(r, j, 0.0)
+                    self._call("changeCoeff", r, j, 0.0)
                     changed += 1
             self._row_cache[r] = (list(new), list(new.values()))
             rows.append(r)
             lowers.append(lo)
             uppers.append(up)
         if rows:
-            h.changeRowsBounds(len(rows), np.array(rows, dtype=np.int32), np.array(lowers), np.array(uppers))
+            self._call("changeRowsBounds", len(rows), np.array(rows, dtype=np.int32), np.array(lowers), np.array(uppers))
         return changed
 
     def update_objective(self) -> int:
@@ -553,18 +568,22 @@ class HighsSession:
         cost, offset = self.scaling.costs(cost), offset / self.scaling.obj  # the divisor stays as first set
         diff = np.flatnonzero(cost != self._cost)
         if diff.shape[0]:
-            self._h.changeColsCost(diff.shape[0], diff.astype(np.int32), cost[diff])
+            self._call("changeColsCost", diff.shape[0], diff.astype(np.int32), cost[diff])
         if offset != self._offset:
-            self._h.changeObjectiveOffset(offset)
+            self._call("changeObjectiveOffset", offset)
         if sense != self._sense:
-            self._h.changeObjectiveSense(highspy.ObjSense.kMinimize if sense == 1 else highspy.ObjSense.kMaximize)
+            self._call("changeObjectiveSense", highspy.ObjSense.kMinimize if sense == 1 else highspy.ObjSense.kMaximize)
         self._cost, self._offset, self._sense = cost, offset, sense
         return int(diff.shape[0])
 
     # ---- helpers ---------------------------------------------------------------------------
 
+    def _call(self, name: str, *args: Any) -> Any:
+        """HiGHS' ``name(*args)``, its HighsStatus checked (models.highs.status)."""
+        return checked(getattr(self._h, name)(*args), name)
+
     def _set_integrality(self, idx: np.ndarray, integ: np.ndarray) -> None:
-        self._h.changeColsIntegrality(len(idx), idx, integ)
+        self._call("changeColsIntegrality", len(idx), idx, integ)
         self._integral[idx] = np.asarray(integ, dtype=np.uint8)
 
     def _invalidate(self) -> None:

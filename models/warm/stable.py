@@ -58,7 +58,7 @@ from models.highs.lp_start import HIGHS_DEFAULT_GAP
 from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
 from models.outcome import relative_gap
-from models.warm.start import PlanStart, complete, trusted
+from models.warm.start import PlanStart, complete
 
 #: The share of mip_gap the objective cap allows (see the module docstring).
 GAP_SHARE = 0.999
@@ -171,17 +171,18 @@ def _nearest(session: HighsSession, columns: np.ndarray, s: np.ndarray, cap: flo
         try:
             session.set_start(vector(x1))
             run = _run(session, solver, deadline)
-            best = session.primal() if run.has_solution and trusted(run, session) else vector(x1)
+            best = session.primal() if run.has_solution else vector(x1)
         finally:
             session.set_column_bounds(same, lower[same], upper[same])
             session.clear_solution()
         session.set_start(best)
         run = _run(session, solver, deadline)
-        ok = trusted(run, session)  # else its bound is not one either
-        if ok and run.has_solution and run.objective < distance(best, columns, s) - 0.5:
+        # HighsSession.run checked the objective against the start's cost (re-run without the start
+        # where HiGHS undervalued it): the objective is the plan's, the bound a bound
+        if run.has_solution and run.objective < distance(best, columns, s) - 0.5:
             best = session.primal()
-        proven = ok and run.termination == TerminationCondition.convergenceCriteriaSatisfied
-        floor = int(np.ceil(run.bound - 1e-6)) if ok and run.bound is not None else 0
+        proven = run.termination == TerminationCondition.convergenceCriteriaSatisfied
+        floor = int(np.ceil(run.bound - 1e-6)) if run.bound is not None else 0
     finally:
         _remove_distance(m, session, aux)
     return best[:n], proven, max(0, floor)

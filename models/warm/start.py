@@ -213,18 +213,6 @@ def raise_to(session: HighsSession, columns: np.ndarray, values: np.ndarray, sol
     return run, x
 
 
-def trusted(run: RunResult, session: HighsSession) -> bool:
-    """HiGHS' reported objective is the cost of the plan it returned. It is not when HiGHS
-    (1.16) carries a MIP start wrongly into its presolved model, as it did where two build
-    columns are identical (a module started in either of two years at the same cost: a
-    tie): it then prunes with a wrong incumbent and reports a wrong optimum and bound
-    (tests/models/test_warm_start.py: 211 for 231). The run is then repeated without the start."""
-    if not run.has_solution or run.objective is None:
-        return True
-    actual = session.cost_of(session.primal())
-    return abs(actual - run.objective) <= 1e-6 * max(1.0, abs(actual))
-
-
 def keep_better(run: RunResult, start: PlanStart, session: HighsSession, rel_gap: float | None) -> RunResult:
     """The MIP's result, or the start's plan where the MIP ended without a plan or with a
     dearer one (HiGHS may reject a start it finds infeasible by its own tolerances); the
