@@ -147,7 +147,7 @@ def demand_factors(dis, materials: list[str], years: list[int], scenarios: set[s
         return out
     for s, m, lo, hi, factor in zip(col(dis, "scenario"), col(dis, "material"), col(dis, "from_year"),
                                     col(dis, "to_year"), col(dis, "demand_factor")):
-        factor = num(factor, 1.0)
+        factor = float(factor)  # blank: the manifest default 1, applied in the Dataset
         if factor == 1.0 or s not in scenarios:
             continue
         first = years[0] if blank(lo) else int(lo)

@@ -114,14 +114,14 @@ def build(dataset: Dataset, years: list[int], df: dict[int, float], discount: fl
         d.material[f], d.module_capacity[f] = m, num(mc)
         d.max_modules[f], d.existing[f] = int(num(mx)), int(num(ex))
         d.capex[f], d.fixed_opex[f], d.unit_cost[f] = num(cx), num(fo), num(uc)
-        d.build_years[f] = int(num(by, 2))
-        d.carbon[f], d.green[f], d.pli[f], d.risk[f] = num(ci), bool(gr), num(pl), num(rk, 0.05)
+        d.build_years[f] = int(by)  # blank cells hold the manifest's default (planner.schema.records)
+        d.carbon[f], d.green[f], d.pli[f], d.risk[f] = num(ci), bool(gr), num(pl), float(rk)
         d.pli[f] += num(rate) * num(ref)
-        lifetime[f] = max(1, int(num(lt, 25)))
+        lifetime[f] = max(1, int(lt))
         earliest[f] = first if blank(ey) else int(ey)
 
     d.facility_row = dict(zip(col(fac, "facility"), excel_rows(fac)))
-    d.ramp_up = {f: num(r, 1.0) for f, r in zip(col(fac, "facility"), col(fac, "ramp_up"))}
+    d.ramp_up = {f: float(r) for f, r in zip(col(fac, "facility"), col(fac, "ramp_up"))}
     for f, least in zip(col(fac, "facility"), col(fac, "min_modules")):
         if int(num(least)) > d.existing[f]:
             d.min_modules[f] = int(num(least))

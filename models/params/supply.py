@@ -201,8 +201,7 @@ def _disruptions(d: SupplyData, dis, years: list[int], scenarios: set[str]) -> N
                 hit = hit & index.get(value, set())
         lo = years[0] if blank(fy) else int(fy)
         hi = years[-1] if blank(ty) else int(ty)
-        cf = num(cf, 1.0)
-        pf = num(pf, 1.0)
+        cf, pf = float(cf), float(pf)  # blank: the manifest defaults (1), applied in the Dataset
         for y in (y for y in years if lo <= y <= hi):
             for o in hit:
                 key = (s, y, o)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.schema.dataset import blank  # noqa: F401 - the params modules read it from here
+
 
 def col(table, name: str) -> list[Any]:
     """A table column as a plain list."""
     return table[name].tolist()
-
-
-def blank(value: Any) -> bool:
-    """True for a blank cell: None, NaN or an empty string."""
-    return value is None or (isinstance(value, float) and value != value) or value == ""
 
 
 def num(value: Any, default: float = 0.0) -> float:

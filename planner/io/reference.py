@@ -16,7 +16,7 @@ from planner.schema.manifest import Column, Sheet
 from planner.schema.problems import figure
 from planner.validation.crosscheck import DEFAULT_SCENARIO, PROBABILITY_TOLERANCE
 from planner.validation.magnitudes import MAX_SCENARIO_UNIT_COST
-from planner.validation.tables import YEAR_MAX, YEAR_MIN
+from planner.schema.manifest import YEAR_RANGE
 from planner.validation.values import BOOLEAN_WORDS
 
 
@@ -80,7 +80,7 @@ def render() -> str:
         "thousands separators; `5%` typed as text is refused (format the cell as a percentage "
         "instead).",
         "- Values of list columns (`sector`, `kind`) are matched ignoring case.",
-        f"- Year columns hold sensible years ({YEAR_MIN}..{YEAR_MAX}); `Demand.year` and "
+        f"- Year columns hold sensible years ({YEAR_RANGE[0]}..{YEAR_RANGE[1]}); `Demand.year` and "
         "`Policies.year` must lie inside the horizon `first_year .. first_year + years - 1`.",
         f"- Scenario probabilities must sum to 1 (within {PROBABILITY_TOLERANCE:g}). Without a "
         f"Scenarios sheet, or with one without rows, there is one scenario `{DEFAULT_SCENARIO}` with "

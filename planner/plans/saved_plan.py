@@ -21,7 +21,7 @@ import pandas as pd
 from models.outcome import TABLE_COLUMNS
 from planner.io.plan import MARGINAL_SHEET
 from planner.schema import manifest
-from planner.schema.dataset import Dataset, Source, from_records
+from planner.schema.dataset import Dataset, Source, blank, from_records
 from planner.schema.numbers import number_or_none
 
 SUMMARY = "Summary"
@@ -191,7 +191,7 @@ def _frame(rows: list[tuple], sheet: str, path: Path) -> pd.DataFrame:
     records, excel_rows = [], []
     for number, row in enumerate(rows[1:], start=2):
         values = list(row[: len(header)]) + [None] * max(0, len(header) - len(row))
-        if all(_blank(v) for v in values):
+        if all(blank(v) for v in values):
             continue
         records.append(values)
         excel_rows.append(number)
@@ -204,7 +204,7 @@ def _table_as_written(rows: list[tuple]) -> pd.DataFrame:
     """A sheet's header and rows as they are (its own columns only, blank rows dropped)."""
     header = [("" if h is None else str(h).strip()) for h in (rows[0] if rows else ())]
     width = len(header)
-    records = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:] if not all(_blank(v) for v in r)]
+    records = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:] if not all(blank(v) for v in r)]
     return pd.DataFrame(records, columns=header, dtype=object)
 
 
@@ -214,7 +214,7 @@ def _read_summary(path: Path, ws) -> dict[str, Any]:
         raise PlanError(f"{path.name} is not a trust-planner plan: its {SUMMARY} sheet has no metric/value header")
     summary: dict[str, Any] = {}
     for row in rows[1:]:
-        if not row or _blank(row[0]):
+        if not row or blank(row[0]):
             continue
         summary[str(row[0]).strip()] = row[1] if len(row) > 1 else None
     if "objective" not in summary:
@@ -248,7 +248,7 @@ def _typed(frame: pd.DataFrame, sheet: str, path: Path) -> pd.DataFrame:
 
 
 def _number(value: Any, sheet: str, col: str, row: int, path: Path) -> float:
-    if _blank(value):
+    if blank(value):
         return math.nan
     if isinstance(value, bool):
         return float(value)
@@ -261,7 +261,7 @@ def _number(value: Any, sheet: str, col: str, row: int, path: Path) -> float:
 
 
 def _id_text(value: Any) -> str:
-    if _blank(value):
+    if blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -303,7 +303,7 @@ def _settings(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
         raise PlanError(f"{path.name}: sheet {INPUT_PREFIX}Settings has no key/value header")
     settings: dict[str, Any] = {}
     for key, value, row in zip(frame[cols["key"]], frame[cols["value"]], frame["excel_row"]):
-        if _blank(key):
+        if blank(key):
             continue
         name = str(key).strip()
         column = manifest.SETTINGS_BY_KEY.get(name.lower())
@@ -314,7 +314,7 @@ def _settings(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
         if typed is not None or column.default is None:
             settings[column.name] = typed
     for column in manifest.SETTINGS:
-        if column.required and _blank(settings.get(column.name)):
+        if column.required and blank(settings.get(column.name)):
             raise PlanError(f"{path.name}: {INPUT_PREFIX}Settings has no {column.name}")
     for name in ("first_year", "years"):
         settings[name] = int(settings[name])
@@ -327,7 +327,7 @@ _FALSE = {"false", "no", "n", "0", ""}
 
 def _input_value(path: Path, sheet: str, col: manifest.Column, value: Any, row: int) -> Any:
     """Type one cell of an Input.<sheet> copy by the manifest (blank stays None)."""
-    if _blank(value):
+    if blank(value):
         return None
     where = f"{path.name}: {INPUT_PREFIX}{sheet} row {row}, {col.name}"
     if col.kind in ("number", "integer"):
@@ -356,12 +356,6 @@ def _input_value(path: Path, sheet: str, col: manifest.Column, value: Any, row: 
     return _id_text(value)
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
 
 
 def _one_line(exc: BaseException) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from planner.schema import manifest
+from planner.schema import records as schemas
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def from_records(settings: dict[str, Any], records: dict[str, list[dict[str, Any
     For tests, generators and the OR-Library mapping: no validation happens here,
     so records must already be well formed (use the reader for untrusted input).
     """
-    full_settings = {c.name: c.default for c in manifest.SETTINGS} | dict(settings)
+    full_settings = schemas.settings_defaults() | dict(settings)
     first_year = int(full_settings["first_year"])
     tables: dict[str, pd.DataFrame] = {}
     for sheet in manifest.SHEETS:
@@ -87,31 +88,44 @@ def from_records(settings: dict[str, Any], records: dict[str, list[dict[str, Any
 
 
 def _table(sheet: manifest.Sheet, rows: list[dict[str, Any]], first_year: int) -> pd.DataFrame:
-    if not rows:
-        return empty_table(sheet.name)
-    data: dict[str, list[Any]] = {}
-    for col in sheet.columns:
-        data[col.name] = [_fill(col, row.get(col.name), first_year) for row in rows]
-    data["excel_row"] = [int(row.get("excel_row", 0)) for row in rows]
-    frame = pd.DataFrame(data)
-    for col in sheet.columns:
-        frame[col.name] = frame[col.name].astype(_dtype(col.kind))
-    return frame
+    columns = {c.name: [_typed(c, row.get(c.name)) for row in rows] for c in sheet.columns}
+    return table(sheet, columns, [int(row.get("excel_row", 0)) for row in rows], first_year)
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and value.strip() == ""
-
-
-def _fill(col: manifest.Column, value: Any, first_year: int) -> Any:
-    if _is_blank(value):
-        value = first_year if col.default == manifest.FIRST_YEAR else col.default
+def _typed(col: manifest.Column, value: Any) -> Any:
+    """A record's value as validation types a cell: None when blank."""
+    if blank(value):
+        return None
     if col.kind in ("number", "integer"):
-        return float("nan") if value is None else float(value)
+        return float(value)
     if col.kind == "boolean":
-        return bool(value) if value is not None else False
-    return "" if value is None else str(value).strip()
+        return bool(value)
+    return str(value).strip()
+
+
+def table(sheet: manifest.Sheet, columns: dict[str, list[Any]], excel_rows: list[int], first_year: int
+          ) -> pd.DataFrame:
+    """The Dataset table of ``sheet`` from its typed values column by column (None: blank): the
+    one place the manifest's defaults are applied (planner.schema.records.defaults), for the
+    validated workbook and for plain records alike."""
+    if not excel_rows:
+        return empty_table(sheet.name)
+    fill = schemas.defaults(sheet.name, first_year)
+    data: dict[str, pd.Series] = {}
+    for col in sheet.columns:
+        default = fill[col.name]
+        if col.kind in ("number", "integer"):
+            default, dtype = float("nan") if default is None else float(default), "float64"
+        elif col.kind == "boolean":
+            default, dtype = bool(default) if default is not None else False, "bool"
+        else:
+            default, dtype = "" if default is None else str(default), "object"
+        data[col.name] = pd.Series([default if v is None else v for v in columns[col.name]], dtype=dtype)
+    data["excel_row"] = pd.Series(excel_rows, dtype="int64")
+    return pd.DataFrame(data)
+
+
+def blank(value: Any) -> bool:
+    """A blank cell: None, NaN, or text of spaces only (the one definition, for every table)."""
+    return value is None or (isinstance(value, float) and value != value) or \
+        (isinstance(value, str) and not value.strip())

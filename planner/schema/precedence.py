@@ -21,6 +21,8 @@ from __future__ import annotations
 from itertools import product
 from typing import Any, Iterable, Mapping
 
+from planner.schema.dataset import blank
+
 #: The material cell naming every material.
 WILDCARD = "*"
 #: Policies columns resolved per material over the whole horizon: a row's year and scenario are
@@ -31,7 +33,7 @@ Scope = tuple  # parts named, None where a part names nothing (every)
 
 
 def _named(value: Any) -> bool:
-    return not (value is None or value == "" or value == WILDCARD or (isinstance(value, float) and value != value))
+    return not (blank(value) or value == WILDCARD)
 
 
 def policy_scope(column: str, material: Any, year: Any, scenario: Any) -> Scope:

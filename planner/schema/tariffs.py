@@ -15,10 +15,10 @@ the scope (country, material); the year window only decides whether a row applie
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from planner.schema.dataset import blank
 from planner.schema.precedence import covers, rank
 
 COLUMNS = ("ad_valorem", "specific_duty", "min_import_price")
@@ -49,16 +49,12 @@ class TariffRow:
                 and (self.first is None or year >= self.first) and (self.last is None or year <= self.last))
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
-
-
 def make_row(country: Any, material: Any, first: Any, last: Any, values: dict[str, Any],
              excel_row: int = 0) -> TariffRow:
     """A TariffRow from cell values (blank ids, years and columns as None, "" or NaN)."""
-    return TariffRow(None if _blank(country) else str(country), None if _blank(material) else str(material),
-                     None if _blank(first) else int(first), None if _blank(last) else int(last),
-                     {c: float(v) for c, v in values.items() if not _blank(v)}, excel_row)
+    return TariffRow(None if blank(country) else str(country), None if blank(material) else str(material),
+                     None if blank(first) else int(first), None if blank(last) else int(last),
+                     {c: float(v) for c, v in values.items() if not blank(v)}, excel_row)
 
 
 def rows_of(table) -> list[TariffRow]:

@@ -93,20 +93,4 @@ def _col_number(cell: str) -> int:
 
 def to_frame(t: Typed, first_year: int) -> pd.DataFrame:
     """The Dataset table of a sheet: manifest columns, defaults applied, excel_row."""
-    if not len(t):
-        return ds.empty_table(t.sheet.name)
-    data: dict[str, Any] = {}
-    for col in t.sheet.columns:
-        values = t.values[col.name]
-        default = first_year if col.default == manifest.FIRST_YEAR else col.default
-        if col.kind in ("number", "integer"):
-            fill = float("nan") if default is None else float(default)
-            data[col.name] = pd.Series([fill if v is None else v for v in values], dtype="float64")
-        elif col.kind == "boolean":
-            fill_b = bool(default) if default is not None else False
-            data[col.name] = pd.Series([fill_b if v is None else v for v in values], dtype="bool")
-        else:
-            fill_s = "" if default is None else str(default)
-            data[col.name] = pd.Series([fill_s if v is None else v for v in values], dtype="object")
-    data["excel_row"] = pd.Series(t.excel_rows, dtype="int64")
-    return pd.DataFrame(data)
+    return ds.table(t.sheet, t.values, t.excel_rows, first_year)

@@ -6,7 +6,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.schema import manifest
+from pydantic import ValidationError
+
+from planner.schema import manifest, records
 from planner.schema.problems import cell_ref, show
 from planner.io.reading.sheets import RawSheet, norm
 from planner.validation.tables import Report, range_text
@@ -79,11 +81,6 @@ def parse_settings(raw: RawSheet | None, report: Report) -> Settings:
                     report.add(SHEET, value_cell, col.name, "(blank)", f"{expected_text(col)} (required)")
                     out.bad.add(col.name)
                 continue
-            lo, hi = col.minimum, col.maximum
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                report.add(SHEET, value_cell, col.name, show(value), range_text(col, lo, hi, value))
-                out.bad.add(col.name)
-                continue
             found[col.name] = value
         for col in manifest.SETTINGS:
             if col.required and col.name not in out.rows:
@@ -92,13 +89,22 @@ def parse_settings(raw: RawSheet | None, report: Report) -> Settings:
                 out.bad.add(col.name)
     else:
         out.bad.update(c.name for c in manifest.SETTINGS if c.required)
-    values: dict[str, Any] = {}
-    for col in manifest.SETTINGS:
-        value = found.get(col.name, col.default if col.default != manifest.FIRST_YEAR else None)
-        if value is not None and col.kind == "integer":
-            value = int(value)
-        elif value is not None and col.kind == "number":
-            value = float(value)
-        values[col.name] = value
-    out.values = values
+    out.values = _typed(found, out, report)
     return out
+
+
+def _typed(found: dict[str, Any], out: Settings, report: Report) -> dict[str, Any]:
+    """``found`` validated by the Settings model (planner.schema.records): ranges checked, whole
+    numbers made int, every default applied. A value out of range is reported at its cell and
+    left at its default."""
+    columns = {c.name: c for c in manifest.SETTINGS}
+    while True:
+        try:
+            return records.SETTINGS_MODEL.model_validate(found).model_dump()
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][0])
+                value = found.pop(name)
+                lo, hi = records.bounds(records.SETTINGS_MODEL, name)
+                report.add(SHEET, out.where(name), name, show(value), range_text(columns[name], lo, hi, value))
+                out.bad.add(name)

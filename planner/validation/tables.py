@@ -5,15 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.schema import manifest
+from planner.schema import records
 from planner.schema.manifest import Column, Sheet
 from planner.schema.problems import Problem, cell_ref, figure, show, visible
 from planner.io.reading.sheets import RawSheet
 from planner.validation.values import convert, expected_text
-
-#: Sensible years for year columns without a horizon rule (the first_year bounds).
-YEAR_MIN, YEAR_MAX = manifest.YEAR_RANGE
-
 
 class Report:
     """Collects problems; every check appends here, nothing raises midway."""
@@ -90,19 +86,15 @@ def type_sheet(raw: RawSheet, sheet: Sheet, report: Report) -> Typed:
 
 
 def _check_range(typed: Typed, col: Column, report: Report) -> None:
+    """Values outside the range of the column's pydantic field (planner.schema.records), the
+    whole column in one validation."""
     if col.kind not in ("number", "integer"):
         return
-    lo, hi = col.minimum, col.maximum
-    if col.kind == "integer" and col.unit == "year" and not col.in_horizon:
-        lo = YEAR_MIN if lo is None else lo
-        hi = YEAR_MAX if hi is None else hi
-    if lo is None and hi is None:
-        return
+    name = typed.sheet.name
     values = typed.values[col.name]
-    for i, x in enumerate(values):
-        if x is None or (lo is None or x >= lo) and (hi is None or x <= hi):
-            continue
-        report.add(typed.sheet.name, typed.where(col.name, i), col.name, show(x), range_text(col, lo, hi, x))
+    lo, hi = records.bounds(records.row_model(name), col.name)
+    for i in records.out_of_range(name, col.name, values):
+        report.add(name, typed.where(col.name, i), col.name, show(values[i]), range_text(col, lo, hi, values[i]))
         typed.mark(col.name, i)
 
 
