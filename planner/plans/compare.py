@@ -36,13 +36,14 @@ import numpy as np
 import pandas as pd
 
 from planner.schema import manifest
+from planner.schema.dataset import blank
 from planner.plans.audit import balance
 from planner.plans.audit.costs import ORDER, recompute
 from planner.plans.audit.data import load
 from planner.io.charts import expected_totals
 from planner.plans.audit.policies import supply_terms
-from planner.plans.intervals import (component_interval, delta_label, high_label, is_component, low_label,
-                                     note_label, objective_interval)
+from planner.plans.intervals import (component_interval, delta_label, expected_cost_interval, high_label,
+                                     is_component, low_label, note_label, objective_interval)
 from planner.plans.saved_plan import SavedPlan
 from planner.schema.numbers import number_or_none
 
@@ -103,7 +104,8 @@ def compare_plans(plans: Sequence[SavedPlan]) -> Comparison:
     plans = list(plans)
     names = plan_names(plans)
     metrics = [plan_metrics(p) for p in plans]
-    summary = _side_by_side_metrics(metrics, names)
+    weights = [float(p.dataset.settings.get("cvar_weight") or 0.0) for p in plans]
+    summary = _side_by_side_metrics(metrics, names, weights)
     return Comparison(
         names=names, plans=plans, summary=summary,
         purchases=_side_by_side(plans, names, _purchases, ["material", "country"]),
@@ -214,7 +216,8 @@ def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b and abs(b) > 1e-12 else float("nan")
 
 
-def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
+def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str], cvar_weights: list[float]
+                          ) -> pd.DataFrame:
     keys: list[str] = []
     for m in metrics:
         keys += [k for k in m if k not in keys]
@@ -231,9 +234,9 @@ def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd
     for key in overall + per_material + provenance:
         values = [m.get(key) for m in metrics]
         row = {"metric": key} | dict(zip(names, values))
-        for label, other, value in zip(labels, metrics[1:], values[1:]):
+        for label, other, value, weight in zip(labels, metrics[1:], values[1:], cvar_weights[1:]):
             row[label] = delta(values[0], value)
-            interval = _interval(key, row[label], metrics[0], other)
+            interval = _interval(key, row[label], metrics[0], other, (cvar_weights[0], weight))
             if interval is not None:
                 row |= {low_label(label): interval.low, high_label(label): interval.high,
                         note_label(label): interval.note}
@@ -241,12 +244,15 @@ def _side_by_side_metrics(metrics: list[dict[str, Any]], names: list[str]) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
-def _interval(key: str, diff: Any, a: dict[str, Any], b: dict[str, Any]):
-    """The objective's proven interval, a cost component's tolerance flag (planner.plans.intervals)."""
+def _interval(key: str, diff: Any, a: dict[str, Any], b: dict[str, Any], cvar_weights: tuple[float, float]):
+    """The objective's proven interval (the expected cost's too when neither plan weighs CVaR), a
+    cost component's tolerance flag (planner.plans.intervals)."""
     sides = (number_or_none(a.get("objective")), a.get("best_bound"),
              number_or_none(b.get("objective")), b.get("best_bound"))
     if key == "objective":
         return objective_interval(*sides)
+    if key == "expected_cost":
+        return expected_cost_interval(diff, cvar_weights, *sides)
     if is_component(key):
         return component_interval(diff, *sides)
     return None
@@ -260,19 +266,15 @@ def delta(a: Any, b: Any) -> Any:
             return None
         diff = b - a
         return 0.0 if abs(diff) <= 1e-12 * (1 + max(abs(a), abs(b))) else diff
-    if _blank(a) and _blank(b):
+    if blank(a) and blank(b):
         return None
     if _is_number(a) or _is_number(b):
-        return None if (_blank(a) or _blank(b)) else "changed"
+        return None if (blank(a) or blank(b)) else "changed"
     return None if a == b else "changed"
 
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, numbers.Number) and not isinstance(v, bool)
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 # ------------------------------------------------------------------ decisions side by side

@@ -11,7 +11,8 @@ the change between the models costs) therefore lies in
 and a delta whose interval contains 0 is "within solver tolerance": the solver did not
 prove whether the change costs anything at all.
 
-Cost components have no bound of their own: another plan within the tolerance may
+The expected cost is the objective when both plans weigh CVaR at 0: its delta then has the
+objective's interval. Other cost components have no bound of their own: another plan within the tolerance may
 divide the same total differently. What can be shown honestly is the plans' own
 component delta and whether it is no larger than the objective interval's width
 ``g_A + g_B`` (the most cost a plan may leave on the table within tolerance, which could
@@ -98,6 +99,16 @@ def component_interval(delta: float | None, obj_a: float | None, bound_a: float 
     if g_a is None or g_b is None:
         return Interval(None, None, NO_BOUND)
     return Interval(None, None, WITHIN if abs(delta) <= g_a + g_b else BEYOND)
+
+
+def expected_cost_interval(delta: float | None, cvar_weights: tuple[float, float], obj_a: float | None,
+                           bound_a: float | None, obj_b: float | None, bound_b: float | None) -> Interval | None:
+    """The expected cost's delta. With cvar_weight 0 in both plans the objective is the expected
+    cost (objective = expected_cost + cvar_weight x CVaR), so its delta has the objective's
+    interval; otherwise it is a component like the others (:func:`component_interval`)."""
+    if all(w == 0.0 for w in cvar_weights):
+        return objective_interval(obj_a, bound_a, obj_b, bound_b)
+    return component_interval(delta, obj_a, bound_a, obj_b, bound_b)
 
 
 def is_component(metric: str) -> bool:

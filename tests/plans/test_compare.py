@@ -14,7 +14,7 @@ from planner.plans.saved_plan import read_plan
 
 from planner.plans.intervals import delta_label, high_label, low_label, note_label
 
-from .cases import HAND_COSTS, edit_cells, rich_records, write_hand_plan
+from .cases import HAND_COST_BAN, HAND_COST_BASE, HAND_COSTS, edit_cells, rich_records, write_hand_plan
 
 
 def _summary_of(path: Path) -> dict:
@@ -216,3 +216,25 @@ def test_comparison_workbook_has_the_sheets_and_a_native_chart(tmp_path, compari
         chart = z.read("xl/charts/chart1.xml").decode()
     # one series: cheaper-li's change against baseline (tests/report/test_compare_views.py: its values)
     assert '<grouping val="clustered"' in chart and "'Charts'!" in chart and chart.count("<ser>") == 1
+
+
+def test_without_cvar_the_expected_cost_delta_has_the_objective_interval(tmp_path):
+    # cvar_weight 0: the objective is the expected cost, 0.5 x base + 0.5 x ban of the hand plan
+    # (the same decisions in both plans). A proven to a bound 10 below, B to 25 below: both
+    # deltas are 0, and the difference of the optima lies in [L_B - z_A, z_B - L_A] = [-25, 10]
+    # for the objective and so for the expected cost (a component, it had no interval before).
+    settings, records = rich_records()
+    dataset = from_records(settings | {"cvar_weight": 0.0}, records, Source(name="rich.xlsx", sha256="a" * 64))
+    expected = 0.5 * HAND_COST_BASE + 0.5 * HAND_COST_BAN
+    paths = [write_hand_plan(tmp_path / f"{name}.xlsx", dataset, objective=expected, bound=expected - below,
+                             charts=False) for name, below in (("a", 10.0), ("b", 25.0))]
+    summary = compare_plans([read_plan(p) for p in paths]).summary.set_index("metric")
+    b = delta_label("b", "a")
+    columns = [b, low_label(b), high_label(b), note_label(b)]
+    assert summary.loc["expected_cost", b] == pytest.approx(0.0, abs=1e-6)
+    assert list(summary.loc["objective", columns]) == [0.0, -25.0, 10.0, "within solver tolerance"]
+    assert list(summary.loc["expected_cost", columns[1:]]) == [-25.0, 10.0, "within solver tolerance"]
+    # with CVaR weighed (the rich case's 0.5), the expected cost stays a component: no interval
+    assert pd.isna(compare_plans([read_plan(write_hand_plan(tmp_path / f"w{n}.xlsx", objective=1000.0, bound=990.0,
+                                                            charts=False)) for n in "ab"])
+                   .summary.set_index("metric").loc["expected_cost", low_label(delta_label("wb", "wa"))])
