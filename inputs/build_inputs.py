@@ -14,7 +14,7 @@ the code they come from.
 
 Both go through :func:`planner.io.template.write_input_workbook`, which writes
 deterministic bytes, so re-running this script on unchanged data gives unchanged
-files; tests/inputs/test_example.py checks that the committed example still matches.
+files; tests/io/test_example.py checks that the committed example still matches.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ data the model was built from:
   is rebuilt, as a fresh solve would. ``Resolver.mode`` says which happened.
 
 Either way the re-solve answers the same model a fresh ``solve_dataset`` of the changed
-dataset builds (tests/perf/test_resolve.py). A re-solve that starts from the previous plan
+dataset builds (tests/models/test_resolve.py). A re-solve that starts from the previous plan
 runs without HiGHS' sub-MIP heuristics (RINS, RENS, root reduced-cost), which at the root
 rebuild the plan the start already gives: the bundled example's re-solves at mip_gap 1e-4
 took 8.5 s CPU with them and 4.4 s without, with objectives as good or better

@@ -47,7 +47,7 @@ def test_pyomo_is_a_tested_minor_version_and_pinned_to_those():
     installed = ".".join(pyomo.version.version.split(".")[:2])
     assert installed in handoff.TESTED_PYOMO, (
         f"Pyomo {pyomo.version.version} is not among the versions models/highs/handoff.py was tested with "
-        f"{handoff.TESTED_PYOMO}: run tests/models/test_handoff_guard.py and tests/perf/test_handoff.py on it, "
+        f"{handoff.TESTED_PYOMO}: run tests/models/test_handoff_guard.py and tests/models/test_handoff.py on it, "
         "then add it to TESTED_PYOMO and pyproject.toml")
     spec = _pyomo_requirement()
     for minor in handoff.TESTED_PYOMO:

@@ -96,7 +96,7 @@ def test_the_console_check_catches_a_page_error(tmp_path):
 
 def test_report_of_a_plan_without_builds_marginals_or_scenarios(tmp_path):
     # the plan writer's smallest plan: one material, one offer, one scenario, no facilities
-    from tests.app.test_plan_writer import _dataset, _outcome
+    from tests.cli.test_plan_writer import _dataset, _outcome
     from planner.io.plan import write_plan
 
     plan = read_plan(write_plan(tmp_path / "small.xlsx", _outcome(), _dataset()))

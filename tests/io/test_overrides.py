@@ -14,7 +14,7 @@ from planner.io.reading import read_bytes, read_raw
 from planner.io.reading.overrides import OverrideError, parse, parse_all
 from planner.schema.problems import InputError
 
-from tests.input.input_helpers import base, workbook_bytes
+from input_helpers import base, workbook_bytes
 
 DATA = workbook_bytes(base())
 

@@ -9,7 +9,7 @@ from planner.io.reading import read_bytes
 from planner.io.reading.overrides import parse_all
 from planner.schema.problems import InputError
 
-from tests.input.input_helpers import base, workbook_bytes
+from input_helpers import base, workbook_bytes
 
 
 def _sheets():

@@ -1,5 +1,5 @@
 """The fuzz harness that found issue 11's bugs, kept: seeded mutants of valid workbooks
-(tests/input/mutants.py) through `validate` and `solve`, as a user would run them.
+(tests/io/mutants.py) through `validate` and `solve`, as a user would run them.
 
 Every mutant must end with a documented exit status (validate: 0 valid, 2 bad input; solve:
 0 plan, 2 bad input, 3 infeasible, 4 no plan in time), never with an exception (the console
