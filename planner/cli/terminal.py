@@ -83,7 +83,7 @@ def builds_table(d: PlanDigest) -> Table | Text:
         first = builds[0]
         # expected over scenarios where builds differ by scenario (Settings recourse_builds)
         modules = sum(b.modules * b.probability for b in builds)
-        shown = f"{modules:,.0f}" if abs(modules - round(modules)) < 1e-9 else f"{modules:,.2f} expected"
+        shown = _modules(modules) + ("" if abs(modules - round(modules)) < 1e-9 else " expected")
         unit = f" {first.unit}/yr" if first.unit else "/yr"
         where = d.names.facility_locations.get(facility, "")
         lead = first.producing_from - first.year
@@ -198,7 +198,7 @@ def print_material_view(console: Console, v: MaterialView) -> None:
             builds.add_column(name, justify="right")
         for row in v.builds.itertuples(index=False):
             values = dict(zip(v.builds.columns, row))
-            builds.add_row(str(values["facility"]), str(values["year"]), *[f"{values[n]:,.0f}" for n in v.names],
+            builds.add_row(str(values["facility"]), str(values["year"]), *[_modules(values[n]) for n in v.names],
                            *[_signed(values[c]) for c in changes])
         console.print(builds)
     else:
@@ -213,6 +213,11 @@ def print_material_view(console: Console, v: MaterialView) -> None:
                  if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x) for x in values]
         shares.add_row(figure, *shown)
     console.print(shares)
+
+
+def _modules(value: float) -> str:
+    """A count of modules: whole, or with two decimals when expected over scenarios (recourse_builds)."""
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
 
 
 def _quantity(value: float) -> str:

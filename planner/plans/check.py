@@ -9,9 +9,11 @@ family:
 
 - inputs: the Input copies validated like an input workbook (planner.validation)
 - supply: offers, contracts, sanctions, availability, capacities, min orders
-- domestic: builds (timing, module limits), production capacity, financing
+- domestic: builds (timing, module limits), production capacity, financing (each scenario's own
+  where the plan lists builds and draws per scenario: Settings ``recourse_builds``)
 - balance: stock balance and shortage; policies: every Policies column with precedence
-- scenarios: the optional ``nonanticipative`` setting
+- scenarios: the optional ``nonanticipative`` setting, and ``recourse_builds``: builds and draws
+  equal to the reference scenario's before a scenario diverges, late contracts in their year
 - costs: every cost component, scenario costs, CVaR, the objective
 - reports: figures shown beside the decisions (landed costs, PV costs, KPIs)
 - claims: what the Summary says of the solve (status, bound, gap, SHA-256), and what the

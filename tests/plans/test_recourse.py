@@ -141,6 +141,8 @@ def test_compare_and_report_show_builds_per_scenario(solved, tmp_path):
     summary = _sheet(tmp_path / "cmp.xlsx", "Summary").set_index("metric")
     assert summary.loc["modules_started"].iloc[0] == 0.5 and summary.loc["financing_drawn"].iloc[0] == 210
     assert _sheet(tmp_path / "cmp.xlsx", "Builds")[["facility", "year"]].values.tolist() == [["F", 2027]]
+    result, text = _run("compare", plan, plan, "--material", "P", "-o", tmp_path / "cmp-p.xlsx")
+    assert result.exit_code == 0 and "│ F │ 2027 │ 0.50 │ 0.50 │" in text
     contracts = _sheet(tmp_path / "cmp.xlsx", "Contracts")
     assert "late in ban (2027)" in contracts.astype(str).values
     result, text = _run("report", plan, "-o", tmp_path / "report.html")
