@@ -126,11 +126,6 @@ def _last_delivery(d, key) -> dict[tuple, int]:
     return last
 
 
-def scenarios_with_own_builds(d) -> list[str]:
-    """Scenarios whose builds differ from the reference's in some year (their own rows below)."""
-    return sorted({s for (s, _f, _y) in own_builds_index(d)}, key=d.scenarios.index)
-
-
 # ---- rules -------------------------------------------------------------------------------
 
 def late_contract_once_rule(m, s, o):
