@@ -14,9 +14,15 @@ HiGHS the model in other units and converts every number it reads back:
   data). Integer columns are never scaled (their values must stay whole);
 - each row divided by the power of two nearest its largest coefficient on a continuous
   column (rows on integers only are left as they are), so a big-M or a capex on an integer
-  column becomes a ratio to the row's own unit;
+  column becomes a ratio to the row's own unit, but never so far that a coefficient falls
+  below :data:`SMALLEST_COEFFICIENT`;
 - the objective divided by a power of two that brings its largest coefficient near
-  :data:`COST_TARGET`.
+  :data:`COST_TARGET`, unless that puts a cost below :data:`SMALLEST_COST` (then the largest
+  may grow up to :data:`LARGEST_COST`).
+
+The two floors matter only where one money value dwarfs the rest of the workbook (a
+qualification cost of 1e14 against unit costs of 1); in every generated size, the example and
+OR-Library the costs span less than 1e7 and the rows less than 1e5, and neither floor acts.
 
 With :math:`x = c \odot x'` (column factors), rows :math:`a_i x / r_i` and objective
 :math:`f / o`: :math:`a'_{ij} = a_{ij} c_j / r_i`, :math:`f'_j = f_j c_j / o`, bounds
@@ -35,6 +41,19 @@ from models.params.units import power_of_two
 
 #: The objective is scaled so that its largest coefficient lies within a factor sqrt(2) of this.
 COST_TARGET = 1024.0
+#: ... unless that leaves a cost below this: ten times HiGHS' dual feasibility tolerance (1e-7),
+#: under which a cost is no different from 0 to its simplex. A one-off cost of 1e14 (the manifest's
+#: MAX_MONEY) against unit costs of 0.1 put them at 1e-12, and HiGHS ended in "Solve error".
+SMALLEST_COST = 1e-6
+#: ... but never lets the largest cost above this (HiGHS warns of excessively large costs above
+#: 1e10); a cost range wider than LARGEST_COST / SMALLEST_COST (1e15, beyond what double
+#: precision tells apart in one objective) keeps the largest costs right.
+LARGEST_COST = 1e9
+#: A row is never divided so far that a coefficient falls below this: HiGHS drops matrix values
+#: below its small_matrix_value (1e-9) without a word, and the model it solves is then another
+#: one (a shortage penalty of 1e9 in a row with costs of 8 gave a "optimal" plan 0.1 % below
+#: the optimum, 1e10 one 10 % below).
+SMALLEST_COEFFICIENT = 1e-6
 
 
 def powers_of_two(values: np.ndarray) -> np.ndarray:
@@ -121,22 +140,37 @@ def unit_of(model, var) -> float:
 
 def row_divisors(start, index, value, col: np.ndarray, integrality: np.ndarray) -> np.ndarray:
     """Per row (CSR ``start``/``index``/``value``), the power of two nearest the largest |a_ij c_j|
-    over its continuous columns; 1 for a row on integer columns only (or empty)."""
+    over its continuous columns, lowered so that no coefficient of the row falls below
+    SMALLEST_COEFFICIENT; 1 for a row on integer columns only (or empty)."""
     n_row = start.shape[0] - 1
     scaled = np.abs(value) * col[index]
-    scaled[integrality[index] > 0] = 0.0
-    biggest = np.zeros(n_row)
+    nonzero = np.where(scaled > 0, scaled, np.inf)
+    continuous = np.where(integrality[index] > 0, 0.0, scaled)
+    biggest, smallest = np.zeros(n_row), np.full(n_row, np.inf)
     lengths = np.diff(start)
     filled = lengths > 0
     if filled.any():
-        biggest[filled] = np.maximum.reduceat(scaled, start[:-1][filled])
-    return powers_of_two(biggest)
+        biggest[filled] = np.maximum.reduceat(continuous, start[:-1][filled])
+        smallest[filled] = np.minimum.reduceat(nonzero, start[:-1][filled])
+    divisor = powers_of_two(biggest)
+    floor = powers_of_two(np.where(np.isfinite(smallest), smallest / SMALLEST_COEFFICIENT, 0.0))
+    low = (biggest > 0) & np.isfinite(smallest) & (floor < divisor)
+    divisor[low] = floor[low]
+    return divisor
 
 
 def objective_divisor(cost: np.ndarray, col: np.ndarray) -> float:
-    """The power of two that brings the largest |cost x column factor| near COST_TARGET."""
-    top = float(np.max(np.abs(cost) * col)) if cost.shape[0] else 0.0
-    return power_of_two(top / COST_TARGET) if top > 0 else 1.0
+    """The power of two that brings the largest |cost x column factor| near COST_TARGET, lowered
+    so that the smallest nonzero one stays at least SMALLEST_COST, and raised so that the largest
+    stays at most LARGEST_COST (the latter wins: see LARGEST_COST). Costs of plans in one currency
+    span less than 1e7 (bundled example 1.7e3..2.4e8, OR-Library capb 0.4..9e5): there the first
+    rule alone decides."""
+    scaled = np.abs(cost) * col
+    scaled = scaled[scaled > 0]
+    if not scaled.shape[0]:
+        return 1.0
+    top, bottom = float(scaled.max()), float(scaled.min())
+    return power_of_two(max(min(top / COST_TARGET, bottom / SMALLEST_COST), top / LARGEST_COST))
 
 
 def scale_model(compiled, model) -> Scaling:
