@@ -116,6 +116,17 @@ def measure(case: str, seed: int, mip_gap: float, time_limit: float, before: boo
     return out
 
 
+def root_bound(run: dict) -> float | None:
+    """The bound the root proved: HiGHS' last bound before branching; the final bound where the
+    search ended at the root (one node, HiGHS info valid: the last report before branching may come before the
+    root's cut rounds); None where the root LP did not finish (a bound below the LP bound)."""
+    if run["nodes"] == 1 and run["lp_iterations"] >= 0 and run["status"] == "convergenceCriteriaSatisfied":
+        return run["bound"]
+    if run["root_bound"] is None or run["root_bound"] < run["lp_bound"] - 1e-9 * abs(run["lp_bound"]):
+        return None
+    return run["root_bound"]
+
+
 def summary_lines(gap_runs: dict[str, list[dict]]) -> list[str]:
     """The RESULTS.md section: root gaps before and after, and time to gap, per case."""
     lines = ["", "## Root gaps and time to gap (`python benchmarks/run.py --gaps CASES`)", "",
@@ -133,7 +144,7 @@ def summary_lines(gap_runs: dict[str, list[dict]]) -> list[str]:
         best = min((r["objective"] for r in gap_runs_of(gap_runs, case) if r.get("objective") is not None),
                    default=None)
         lp = median([r["lp_bound"] for r in runs])
-        root = median([r["root_bound"] for r in runs])
+        root = median([root_bound(r) for r in runs])
         closed = (root - lp) / (best - lp) if None not in (root, lp, best) and best > lp else None
         lines.append(
             f"| {case} | {'before' if runs[0]['before'] else 'after'} | {len(runs)} | {fmt(lp, 0)} | "
