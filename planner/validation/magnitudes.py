@@ -14,10 +14,15 @@ are not held by those bounds, and are checked here at the cell that drives them:
 
 Every other product of the model stays below 1e15 with each factor at its maximum
 (capacity and shares are at most 1; docs/decisions.md "Largest values").
+
+One range is held too: a cost per unit at most :data:`MAX_COST_RATIO` times the workbook's
+median price of a unit (each cell in range, but one of them 1e10 times the others is a range
+HiGHS cannot solve right, scaled or not).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from typing import Any
 
@@ -31,11 +36,47 @@ from planner.validation.tables import Report, Typed
 MAX_SCENARIO_UNIT_COST = 5e14
 
 
+#: A cost per unit at most this many times the workbook's median price of a unit (see
+#: :func:`_cost_range`): the rich case solves right at 1e8 times, and HiGHS calls it infeasible
+#: or unbounded from 5e8-5e9 times, scaled or not; real workbooks stay below 1e5 (an API at
+#: 1e5 USD/kg against a reagent at 1 USD/kg).
+MAX_COST_RATIO = 1e7
+#: The prices of a unit the median is taken over, and the costs per unit held to the ratio.
+PRICES = (("Offers", "unit_cost"), ("Facilities", "unit_cost"))
+UNIT_COSTS = PRICES + (("Offers", "freight_cost"), ("Facilities", "pli_subsidy"), ("Tariffs", "specific_duty"),
+                       ("Tariffs", "min_import_price"))
+
+
 def check_products(typed: dict[str, Typed], settings: Settings, report: Report) -> None:
     carbon_price = settings.values.get("carbon_price") or 0.0
     for sheet in ("Offers", "Facilities"):
         _carbon_cost(typed[sheet], carbon_price, report)
     _scenario_unit_cost(typed, settings, carbon_price, report)
+    _cost_range(typed, report)
+
+
+def _cost_range(typed: dict[str, Typed], report: Report) -> None:
+    """Costs per unit more than MAX_COST_RATIO times the median price of a unit: every cost of a
+    scenario meets in one row of the model (its CVaR excess), and a row whose coefficients span
+    1e10 is more than HiGHS' tolerances (1e-7) tell apart: it answers "infeasible" or
+    "unbounded" for a plan that exists (docs/decisions.md "Largest values")."""
+    prices = [v for sheet, col in PRICES if sheet in typed and col in typed[sheet].values
+              for i, v in enumerate(typed[sheet].values[col]) if v is not None and v > 0 and typed[sheet].ok(col, i)]
+    if not prices:
+        return
+    median = statistics.median(prices)
+    limit = MAX_COST_RATIO * median
+    for sheet, col in UNIT_COSTS:
+        t = typed.get(sheet)
+        if t is None or col not in t.values:
+            continue
+        for i, v in enumerate(t.values[col]):
+            if v is not None and v > limit and t.ok(col, i):
+                report.add(t.sheet.name, t.where(col, i), col, v,
+                           f"at most {figure(limit)}: {figure(MAX_COST_RATIO)} times the median price of a unit "
+                           f"in this workbook ({figure(median)}, Offers and Facilities unit_cost); costs per unit "
+                           "further apart than that are beyond what the solver tells apart (is the unit right?)")
+                t.mark(col, i)
 
 
 def _carbon_cost(t: Typed, carbon_price: float, report: Report) -> None:

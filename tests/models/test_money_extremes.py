@@ -26,6 +26,7 @@ from planner.io.reading import read_input
 from planner.io.template import write_input_workbook
 from planner.schema import manifest
 from planner.schema.problems import InputError
+from planner.validation.magnitudes import MAX_COST_RATIO, UNIT_COSTS
 from tests.plans.cases import rich_dataset
 
 EXACT = SolveOptions(mip_gap=1e-9, time_limit_s=60, marginals=False)
@@ -99,3 +100,27 @@ def test_a_qualification_cost_above_the_largest_is_refused_at_its_cell(tmp_path)
     (problem,) = caught.value.problems
     assert (problem.sheet, problem.cell, problem.column) == ("Suppliers", "Suppliers!D2", "qualification_cost")
     assert "at most" in problem.expected and "larger unit" in problem.expected
+
+
+# A cost per unit 1e9-1e10 times the others (unit_cost, freight, duties, a price floor, a PLI
+# subsidy) made HiGHS answer "infeasible" or "unbounded" for the rich case, scaled or not: the
+# CVaR excess rows hold every cost of a scenario. planner.validation.magnitudes refuses a cost per
+# unit above MAX_COST_RATIO (1e7) times the median price of a unit; the rich case's prices are
+# 10, 2 (Offers) and 1 (Facilities): median 2, largest accepted 2e7.
+
+@pytest.mark.parametrize("sheet, column", UNIT_COSTS)
+def test_a_cost_per_unit_at_the_largest_ratio_solves_to_the_unscaled_optimum(tmp_path, sheet, column):
+    dataset = _dataset(tmp_path, sheet, column, MAX_COST_RATIO * 2)
+    outcome = solve_dataset(dataset, EXACT)
+    assert outcome.status == Status.OPTIMAL, outcome.message
+    assert outcome.objective == pytest.approx(_unscaled_optimum(dataset), rel=1e-9)
+
+
+@pytest.mark.parametrize("sheet, column, cell", [("Offers", "unit_cost", "Offers!C2"),
+                                                 ("Facilities", "pli_subsidy", "Facilities!P2")])
+def test_a_cost_per_unit_beyond_the_ratio_is_refused_at_its_cell(tmp_path, sheet, column, cell):
+    with pytest.raises(InputError) as caught:
+        _dataset(tmp_path, sheet, column, 1e10)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.cell, problem.column) == (sheet, cell, column)
+    assert problem.expected.startswith("at most 2e7: 1e7 times the median price of a unit in this workbook (2,")

@@ -184,7 +184,10 @@ def test_products_beyond_the_solver_are_refused_at_the_cell_that_drives_them(ric
     p = one(_with(raw, [("Offers", "unit_cost", 1e11)]), column="unit_cost")
     assert p.cell == "Offers!C2" and "scenario ban, year 2027" in p.expected
     assert "Disruptions rows 2, 3 multiply to 10,000" in p.expected and figure(MAX_SCENARIO_UNIT_COST) in p.expected
-    assert _with(raw, [("Offers", "unit_cost", 1e10)]) == []  # 1e10 x 10,000 x 1.1 is below 5e14
+    # 1e10 x 10,000 x 1.1 is below 5e14 (refused for another reason only: 5e9 times the median price)
+    assert [p.expected for p in _with(raw, [("Offers", "unit_cost", 1e10)])] == [
+        "at most 2e7: 1e7 times the median price of a unit in this workbook (2, Offers and Facilities unit_cost); "
+        "costs per unit further apart than that are beyond what the solver tells apart (is the unit right?)"]
 
 
 # ---- issue 15 item 6: a share written as a percentage, near-miss and invisible ids -----------
