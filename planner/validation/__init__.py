@@ -53,6 +53,7 @@ def validate(raw: RawWorkbook, source: Source | None = None) -> tuple[Dataset, l
     crosscheck.check_probabilities(typed["Scenarios"], report)
     levers.check_demand_factors(typed["Disruptions"], report)
     levers.check_grace(typed["Financing"], report)
+    levers.check_recourse(settings, typed["Scenarios"], report)
     levers.check_windows(typed["Facilities"], "pli_from_year", "pli_to_year", report)
     levers.check_windows(typed["Tariffs"], "from_year", "to_year", report)
     levers.check_tariff_conflicts(typed["Tariffs"], settings, report)

@@ -7,6 +7,8 @@
 - Facilities ``pli_to_year`` before ``pli_from_year``; Tariffs ``to_year`` before ``from_year``.
 - Tariffs rows equally specific that give different values for the same country, material
   and year (planner.schema.tariffs: the most specific row wins).
+- Settings ``recourse_builds`` true with fewer than two scenarios (a warning): with nothing to
+  diverge from, no build can adapt, and the planner should know the setting did nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ def check_demand_factors(t: Typed, report: Report) -> None:
                        f"a row without a {' or '.join(named)}: demand_factor multiplies the demand of the row's "
                        f"material(s) whatever its origin, so the {' and '.join(named)} named here does not limit "
                        "it (a row of its own says so)", "warning")
+
+
+def check_recourse(settings: Settings, scenarios: Typed, report: Report) -> None:
+    if settings.values.get("recourse_builds") is not True:
+        return
+    named = {s for s in scenarios.values["scenario"] if s is not None}
+    if len(named) < 2:
+        report.add("Settings", settings.where("recourse_builds"), "recourse_builds", True,
+                   "false, or a second scenario on the Scenarios sheet: with one scenario no data diverge, so "
+                   "no build, draw or contract can adapt and the setting changes nothing", "warning")
 
 
 def check_grace(t: Typed, report: Report) -> None:

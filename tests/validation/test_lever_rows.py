@@ -73,6 +73,17 @@ def test_equally_specific_tariff_rows_that_disagree():
     assert read("Tariffs[material=Li].ad_valorem=0.2", "Tariffs[country=CN].from_year=2027").dataset
 
 
+def test_recourse_builds_with_one_scenario_is_a_warning():
+    # base() has two scenarios: no warning there; with "base" alone nothing can diverge
+    assert not read("Settings.recourse_builds=true").warnings
+    sheets = _sheets()
+    sheets["Scenarios"] = [["scenario", "probability"], ["base", 1]]
+    del sheets["Disruptions"]
+    result = read_bytes(workbook_bytes(sheets), "in.xlsx", overrides=parse_all(["Settings.recourse_builds=true"]))
+    [w] = result.warnings
+    assert (w.sheet, w.column) == ("Settings", "recourse_builds") and "one scenario" in w.expected
+
+
 def test_a_demand_factor_on_a_row_naming_a_country_is_a_warning():
     result = read("Disruptions[scenario=ban].demand_factor=1.2")
     [w] = result.warnings
