@@ -26,7 +26,8 @@ overlap terms added once more and the solve is repeated, at most :data:`RETRIES`
 
 ``pyomo.contrib.alternative_solutions.enumerate_binary_solutions`` (Balas no-good cuts, with a
 ``hamming`` search mode) covers the contract binaries only and re-solves through Pyomo's
-solver interface each time; benchmarks/alternatives_compare.py measures it against this.
+solver interface each time; on the example it returned only the optimum in 83 s (a one-off
+measurement, benchmarks/RESULTS.md "What-if").
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Alternatives:
     def _overlap_terms(self) -> list[tuple[float, Any]]:
         """The current plan's overlap part of the MGA objective, as (coefficient, variable) pairs."""
         m, d = self.model, self.model.data
-        dd, sd = d.domestic, d.supply
+        dd = d.domestic
         terms: list[tuple[float, Any]] = []
         built = defaultdict(float)
         for (f, y), v in m.b.items():

@@ -30,7 +30,6 @@ import dataclasses
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import pyomo.environ as pyo
 
 from planner.schema.dataset import Dataset

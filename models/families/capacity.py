@@ -30,7 +30,7 @@ example: the LP bound rises 0.13 %, a third of its gap to the optimum).
 
 from __future__ import annotations
 
-from models.families.expr import linear, row, total, unit_row
+from models.families.expr import row, total, unit_row
 from models.families.recourse import built, own_builds_index
 from models.params.domestic import module_floor
 
@@ -49,7 +49,6 @@ SYMBOLS = [
     (r"F_{i,t}", "facilities making material i that could produce in year t", "Facilities.material"),
     (r"N_{i,t}", "least modules producing i in t that a domestic-share target implies", "derived"),
 ]
-
 
 
 def build_bounds(m, f, y):
@@ -100,12 +99,6 @@ def module_floor_rule(m, i, t, s=None):
     facilities = m.ix.producers_of[(i, t)]
     builds = [built(m, s, f, y) for f in facilities for y in dd.producing[(f, t)]]
     return unit_row(m, builds, ">=", module_floor(m.data, i, t, s) - sum(dd.existing[f] for f in facilities))
-
-
-def consumption(m, s, t, material):
-    r"""Recipe use of ``material`` in (s, t): :math:`\sum_f a_{f,i}\, p_{s,t,f}`."""
-    p = m.ix.p
-    return linear((qpu, p[(s, t, f)]) for f, qpu in m.ix.consumers_of.get((t, material), ()))
 
 
 # ---- index functions ---------------------------------------------------------------------

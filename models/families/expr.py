@@ -1,7 +1,7 @@
 """Helpers shared by the constraint rules.
 
 A rule whose terms all vanish (no variable exists on one side) would hand Pyomo a
-plain boolean. ``relation`` turns a satisfied constant relation into Skip and a
+plain boolean. ``row`` turns a satisfied constant relation into Skip and a
 violated one into ``never >= 1`` on a variable fixed by its bounds at 0, so the
 solver, not Python, reports the model infeasible.
 
@@ -13,24 +13,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-from pyomo.core.expr.numvalue import is_constant, value
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 TOL = 1e-9
-
-
-def relation(m, lhs, sense: str, rhs):
-    """``lhs <= rhs`` (sense "<="), ``>=`` or ``==``, safe when both sides are constants."""
-    body = lhs - rhs
-    if isinstance(body, (int, float)) or is_constant(body):
-        v = value(body)
-        ok = {"<=": v <= TOL, ">=": v >= -TOL, "==": abs(v) <= TOL}[sense]
-        return pyo.Constraint.Skip if ok else m.never >= 1
-    if sense == "<=":
-        return lhs <= rhs
-    if sense == ">=":
-        return lhs >= rhs
-    return lhs == rhs
 
 
 def linear(pairs, constant: float = 0.0):

@@ -27,7 +27,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 from pyomo.common.tee import capture_output
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.contrib.solver.common.util import NoDualsError, NoReducedCostsError, NoSolutionError
 from pyomo.core.staleflag import StaleFlagManager
 
@@ -322,14 +322,6 @@ class HighsSession:
             termination = TerminationCondition.convergenceCriteriaSatisfied
         return RunResult(termination, True, objective, bound, time.perf_counter() - tick)
 
-    @property
-    def solution_status(self) -> SolutionStatus:
-        """optimal, feasible or noSolution, for the last run."""
-        if self._info is None or self._info.primal_solution_status != 2:
-            return SolutionStatus.noSolution
-        if self._h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            return SolutionStatus.optimal
-        return SolutionStatus.feasible
 
     def primal(self) -> np.ndarray:
         """The last run's value of every column (column order)."""
@@ -525,7 +517,6 @@ class HighsSession:
         """
         self._invalidate()
         self._compiler.reset()  # named Expressions may have changed too
-        h = self._h
         changed = 0
         rows, lowers, uppers = [], [], []
         for con in cons:

@@ -47,9 +47,6 @@ class PolicyData:
         or the material for min_suppliers)."""
         return self.rows.get(column, {}).get(key)
 
-    def materials_with(self, columns) -> set[str]:
-        return {k[0] for c in columns for k in self.get(c)}
-
 
 def _rows_by_scope(policies) -> dict[str, dict[Scope, tuple[float, int | None]]]:
     """column -> {scope: (value, Excel row of the first row giving it)}; same-scope conflicts raise."""

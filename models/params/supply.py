@@ -123,7 +123,8 @@ def build(dataset: Dataset, years: list[int], scenarios: list[str], materials: s
             col(off, "contract_cost"), col(off, "available_from"), col(off, "must_contract"))):
         c = d.sup_country.get(u, "")
         tariff = c_tariff.get(c, 0.0)
-        duty = _duties(tariffs, c, m, years, tariff) if tariffs else {}
+        # the Tariffs sheet holds import measures: a home supplier's sales are not imports
+        duty = _duties(tariffs, c, m, years, tariff) if tariffs and c != home else {}
         d.all_offer_material.append(m)
         # the highest landed cost over the horizon (no price factor): it prices a shortage
         untaxed = [float(uc) * (1.0 + tariff)] if len(duty) < len(years) else []

@@ -145,11 +145,6 @@ def supply_tables(flows: pd.DataFrame, materials: list[str], years: list[int]) -
     return out
 
 
-def supply_table(flows: pd.DataFrame, material: str, years: list[int]) -> pd.DataFrame:
-    """One material's table of :func:`supply_tables`."""
-    return supply_tables(flows[flows["material"] == material], [material], years)[material]
-
-
 def supply_blocks(tables: Mapping[str, pd.DataFrame], dataset: Dataset) -> list[ChartBlock]:
     """Per material (the first MAX_SUPPLY_CHARTS in Materials order that are supplied):
     expected supply by country (and domestic production) per year."""

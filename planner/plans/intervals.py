@@ -32,9 +32,11 @@ PROVEN_LOWER = "proven lower"
 NO_BOUND = "no proven bound"
 #: A component delta larger than the tolerance: these plans differ, the optima may not.
 BEYOND = "beyond the tolerance (no bound per component)"
-#: Summary metrics that are parts of the objective (no bound of their own).
+#: Summary metrics that are parts of the objective (no bound of their own). The CVaR itself is
+#: not: it enters the objective weighted (as cost.cvar, a component) or not at all, so the
+#: objective's gap says nothing about it at its own scale, and its delta gets no flag.
 COMPONENT_PREFIX = "cost."
-COMPONENT_METRICS = ("expected_cost", "cvar")
+COMPONENT_METRICS = ("expected_cost",)
 
 
 @dataclass(frozen=True)

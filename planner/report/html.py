@@ -159,8 +159,8 @@ def _dependencies(d: PlanDigest) -> str:
             for x in d.dependencies]
     return ('<section id="dependency" class="page">\n<h2>Biggest foreign dependency per material</h2>\n'
             "<p>The foreign country supplying most of each material, as a share of its total supply (purchases and "
-            f"domestic production, expected over the scenarios), in the first year and in the last. Domestic share "
-            f"of demand: domestic production over final demand (— where the material has no final demand).</p>\n"
+            "domestic production, expected over the scenarios), in the first year and in the last. Domestic share "
+            "of demand: domestic production over final demand (— where the material has no final demand).</p>\n"
             + _table(head, body, numeric={3, 4}) + "\n</section>")
 
 

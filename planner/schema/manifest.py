@@ -302,7 +302,8 @@ SHEETS: tuple[Sheet, ...] = (
                 "leave country and supplier blank).", "multiplier", 100.0, default=1.0),
     ), key=()),
     Sheet("Tariffs", False, "trade measure on a product and origin", (
-        Column("country", "id", "Country of origin (blank: every country).", ref="Countries"),
+        Column("country", "id", "Country of origin (blank: every country but the home country: purchases "
+               "from home suppliers are not imports).", ref="Countries"),
         Column("material", "id", "Material (blank: every material).", ref="Materials"),
         Column("from_year", "integer", "First year the measure applies (blank: from the first year).",
                unit="year"),

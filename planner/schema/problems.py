@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 
 from openpyxl.utils import get_column_letter
@@ -45,9 +45,6 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"row": self.row}
-
     def __str__(self) -> str:
         where = self.cell or self.sheet or "workbook"
         col = f" [{self.column}]" if self.column else ""
@@ -69,11 +66,6 @@ class InputError(Exception):
 def cell_ref(sheet: str, column_index: int, row: int) -> str:
     """``"Offers!C4"`` from a 1-based column index and an Excel row number."""
     return f"{sheet}!{get_column_letter(column_index)}{row}"
-
-
-def row_ref(sheet: str, row: int) -> str:
-    """``"Offers!4:4"``: a whole row, as Excel names it."""
-    return f"{sheet}!{row}:{row}"
 
 
 def show(value: Any, limit: int = 60) -> str:

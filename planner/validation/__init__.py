@@ -57,6 +57,7 @@ def validate(raw: RawWorkbook, source: Source | None = None) -> tuple[Dataset, l
     levers.check_windows(typed["Facilities"], "pli_from_year", "pli_to_year", report)
     levers.check_windows(typed["Tariffs"], "from_year", "to_year", report)
     levers.check_tariff_conflicts(typed["Tariffs"], settings, report)
+    levers.check_home_tariffs(typed["Tariffs"], settings, report)
     crosscheck.check_policy_rows(typed["Policies"], report)
     requirements.check_existing_modules(typed["Facilities"], report)
     requirements.check_min_modules(typed["Facilities"], settings, report)

@@ -7,6 +7,8 @@
 - Facilities ``pli_to_year`` before ``pli_from_year``; Tariffs ``to_year`` before ``from_year``.
 - Tariffs rows equally specific that give different values for the same country, material
   and year (planner.schema.tariffs: the most specific row wins).
+- Tariffs rows naming the home country (a warning): the sheet holds import measures, and a home
+  supplier's sales are not imports, so no Tariffs row applies to them (docs/decisions.md "Tariffs").
 - Settings ``recourse_builds`` true with fewer than two scenarios (a warning): with nothing to
   diverge from, no build can adapt, and the planner should know the setting did nothing.
 """
@@ -29,6 +31,15 @@ def check_demand_factors(t: Typed, report: Report) -> None:
                        f"a row without a {' or '.join(named)}: demand_factor multiplies the demand of the row's "
                        f"material(s) whatever its origin, so the {' and '.join(named)} named here does not limit "
                        "it (a row of its own says so)", "warning")
+
+
+def check_home_tariffs(t: Typed, settings: Settings, report: Report) -> None:
+    home = settings.values.get("home_country")
+    for i, country in enumerate(t.values["country"]):
+        if home is not None and country == home and t.ok("country", i):
+            report.add(t.sheet.name, t.where("country", i), "country", country,
+                       "a foreign country or blank: the home country's own suppliers pay no import measure, so "
+                       "this row applies to nothing", "warning")
 
 
 def check_recourse(settings: Settings, scenarios: Typed, report: Report) -> None:

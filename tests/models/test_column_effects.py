@@ -316,6 +316,12 @@ CASES = [
                                                 {"country": "B", "ad_valorem": 0.1}), 1920),
     # (B, P) names more than (B): its 0 wins for SB-P; R (from A) pays the (R) row's 0.5, so F's
     # unit costs 5 + 1.5
+    # a home supplier (IN) at 10.5 beats SB at 10 x 1.1 = 11: a row with a blank country taxes
+    # imports only, so the 60 bought come from SH at 10.5 (taxed, SH would cost 11.55 and SB win)
+    ("Tariffs spare home suppliers", both(add("Suppliers", {"supplier": "SH", "country": "IN"}),
+                                          add("Offers", {"supplier": "SH", "material": "P", "unit_cost": 10.5}),
+                                          add("Tariffs", {"material": "P", "ad_valorem": 0.1})),
+     2 * (240 + 630)),
     ("most specific Tariffs row wins", add("Tariffs", {"country": "B", "ad_valorem": 0.5},
                                            {"material": "R", "ad_valorem": 0.5},
                                            {"country": "B", "material": "P", "ad_valorem": 0}),

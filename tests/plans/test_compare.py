@@ -181,6 +181,14 @@ def test_cost_components_have_no_interval_but_the_tolerance_flag(bounded):
     assert pd.isna(summary.loc["avg_risk", note_label(b)])
 
 
+def test_the_cvar_itself_gets_no_tolerance_flag():
+    # objective = expected cost + w x CVaR: the gap bounds the weighted part (cost.cvar, a component
+    # like the others) but says nothing of the CVaR at its own scale (1/w larger; with w = 0 not at all)
+    from planner.plans.intervals import is_component
+
+    assert is_component("cost.cvar") and is_component("expected_cost") and not is_component("cvar")
+
+
 def test_the_workbook_carries_every_delta_its_interval_and_flag(tmp_path, bounded):
     path = write_comparison(bounded, tmp_path / "cmp.xlsx")
     rows = list(load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True))

@@ -108,3 +108,22 @@ def test_check_catches_a_plan_that_ignores_a_lever(solved, tmp_path, sheet, matc
     path = Path(shutil.copy(solved[1], tmp_path / "tampered.xlsx"))
     edit_cell(path, sheet, match, column, value)
     assert check in {f.check for f in check_plan(read_plan(path))}
+
+
+def test_check_spares_home_suppliers_from_the_tariffs_as_the_model_does(tmp_path):
+    """A home supplier SH (IN) at 10.8 under the floor of 11 that the Tariffs sheet puts on P from
+    every origin: the floor is an import measure, so SH sells at 10.8 and beats SB (11.5) and SA (12);
+    the audit prices SH the same way (a floor applied to SH would be a finding)."""
+    records = {sheet: [dict(r) for r in rows] for sheet, rows in RECORDS.items()}
+    records["Suppliers"].append({"supplier": "SH", "country": "IN"})
+    records["Offers"].append({"supplier": "SH", "material": "P", "unit_cost": 10.8})
+    dataset = from_records(SETTINGS, records)
+    outcome = solve_dataset(dataset)
+    src = outcome.tables["Sourcing"]
+    sh = src[src["supplier"] == "SH"]
+    assert len(sh) and sh["landed_unit_cost"].tolist() == pytest.approx([10.8] * len(sh))
+    assert set(src["supplier"]) == {"SH", "SA"}  # SA only for the input R
+    plan = write_plan(tmp_path / "home-plan.xlsx", outcome, dataset, charts=False)
+    audit = audit_plan(read_plan(plan))
+    assert audit.findings == []
+    assert audit.recomputation.objective == pytest.approx(outcome.objective, rel=1e-9)

@@ -73,6 +73,12 @@ def test_equally_specific_tariff_rows_that_disagree():
     assert read("Tariffs[material=Li].ad_valorem=0.2", "Tariffs[country=CN].from_year=2027").dataset
 
 
+def test_a_tariffs_row_naming_the_home_country_is_a_warning():
+    result = read("Tariffs+[country=IN,material=Li,ad_valorem=0.3]")
+    [w] = result.warnings
+    assert (w.sheet, w.column, w.value) == ("Tariffs", "country", "IN") and "applies to nothing" in w.expected
+
+
 def test_recourse_builds_with_one_scenario_is_a_warning():
     # base() has two scenarios: no warning there; with "base" alone nothing can diverge
     assert not read("Settings.recourse_builds=true").warnings

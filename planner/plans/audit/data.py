@@ -18,7 +18,8 @@ Symbols (sheet and column they come from):
 - ``price(s, o, y) = max(unit_cost × pf, min_import_price)`` and ``duty(s, o, y) = price ×
   ad_valorem + specific_duty``: for each Tariffs column, the value of the applying row (country
   and material blank or equal, from_year <= y <= to_year) that names the most of country and
-  material; ad_valorem else Countries.tariff, the others else 0
+  material; ad_valorem else Countries.tariff, the others else 0; no Tariffs row applies to a
+  home-country supplier (the sheet holds import measures)
 - an offer delivers from max(available_from, first_year + qualification_years) unless its
   supplier is ``qualified`` (then also its qualification_cost is 0)
 - ``producing(f, y) = existing_modules + Σ started(f, y')`` over y' + build_years <= y;
@@ -40,7 +41,6 @@ import pandas as pd
 from planner.plans.audit.findings import Finding, Tolerance
 from planner.plans.saved_plan import SavedPlan
 
-EPS = 1e-9
 DEFAULT_PENALTY = 1_000_000.0
 
 
@@ -177,11 +177,13 @@ class AuditData:
             material = keys["material"].to_numpy(object)
             year = keys["year"].to_numpy(float)
             floor = np.zeros(len(keys))
+            imported = country != self.home  # the Tariffs sheet spares home suppliers
             for column, values in (("ad_valorem", ad_valorem), ("specific_duty", specific), ("min_import_price", floor)):
                 rank = np.full(len(keys), -1)
                 for row in self.tariffs[self.tariffs[column].notna()].itertuples(index=False):
-                    mask = (year >= (row.from_year if not pd.isna(row.from_year) else self.first)) & \
-                           (year <= (row.to_year if not pd.isna(row.to_year) else self.last))
+                    start = row.from_year if not pd.isna(row.from_year) else self.first
+                    end = row.to_year if not pd.isna(row.to_year) else self.last
+                    mask = imported & (year >= start) & (year <= end)
                     if row.country:
                         mask &= country == row.country
                     if row.material:
