@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from planner.plans.saved_plan import PlanError, read_plan
+
+from input_helpers import workbook_bytes
 
 from .cases import HAND_OBJECTIVE, edit_cell, hand_outcome, rich_dataset, write_hand_plan
 
@@ -33,13 +34,7 @@ def test_read_plan_gives_summary_tables_and_the_same_dataset(tmp_path: Path):
 
 
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
+    path.write_bytes(workbook_bytes(sheets))
     return path
 
 
