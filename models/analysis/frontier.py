@@ -58,6 +58,12 @@ class Guards:
     supply: float | None
 
 
+def without_cvar(dataset: Dataset) -> Dataset:
+    """``dataset`` as the frontier solves it: cvar_weight 0 (the cost axis is the expected
+    discounted cost), so a frontier point's plan is written and checked with it."""
+    return dataclasses.replace(dataset, settings=dict(dataset.settings) | {"cvar_weight": 0.0})
+
+
 class MeasureModel:
     """A dataset's model with one measure that can be held to a value or optimised."""
 
@@ -66,7 +72,7 @@ class MeasureModel:
             raise KeyError(kind)
         self.kind, self.material = kind, material
         self.options = options or SolveOptions(marginals=False)
-        self.dataset = dataclasses.replace(dataset, settings=dict(dataset.settings) | {"cvar_weight": 0.0})
+        self.dataset = without_cvar(dataset)
         self.solver = SolverOptions.of(self.dataset.settings, self.options)
         tick = time.perf_counter()
         m = self.model = build_model(build_data(self.dataset))

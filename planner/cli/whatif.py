@@ -63,13 +63,24 @@ def _workbook(path: Path, sets: Optional[list[str]], large: bool, time_limit: Op
         bad_input(exc, path.name)
 
 
-def _write_plans(directory: Path, prefix: str, results, datasets) -> list[Path]:
+def _plan_targets(directory: Optional[Path], prefix: str, count: int, option: str = "--plans") -> list[Target]:
+    """The folder of the plans and the file each of points 0 .. count - 1 would write there
+    (planner.whatif.workbooks.plan_path), for the pre-flight: none when no folder was given."""
+    from planner.whatif.workbooks import plan_path
+
+    if directory is None:
+        return []
+    return [Target(directory, option, "folder")] + [Target(plan_path(directory, prefix, k), option)
+                                                     for k in range(count)]
+
+
+def _write_plans(directory: Path, prefix: str, results, datasets, summary=None) -> list[Path]:
     """Each point's plan into ``directory``; a file there that is not ours stops it (exit 2)
     before any is written."""
     from planner.whatif.workbooks import write_plans
 
     try:
-        return write_plans(directory, prefix, results, datasets)
+        return write_plans(directory, prefix, results, datasets, summary)
     except TargetError as exc:
         refuse(exc)
 
@@ -173,6 +184,7 @@ def frontier(
 ) -> None:
     """Trade expected cost against MEASURE: the cheapest plan, the best MEASURE at any cost, and
     --points plans between them (dominated points removed, the knee marked), with a chart."""
+    from models.analysis.frontier import without_cvar
     from models.families.measures import LOWER_IS_BETTER
     from planner.io.charts import ChartBlock
     from planner.schema.problems import InputError
@@ -181,8 +193,10 @@ def frontier(
 
     path = input_path or EXAMPLE
     out = output or OUTPUT_DIR / f"{path.stem}-frontier.xlsx"
+    prefix = f"{path.stem}-frontier"
+    # the extremes and the points: indices 0 .. points + 1, each plan's file known before solving
     path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
-                                               [Target(out, "-o"), Target(plans, "--plans", "folder")])
+                                               [Target(out, "-o")] + _plan_targets(plans, prefix, points + 2))
     try:
         kind, material = fr.parse_measure(against, base)
     except InputError as exc:
@@ -206,8 +220,18 @@ def frontier(
     if plans is not None:
         kept = set(frame["point"])
         chosen = [r for r in results if r.index in kept]
-        written = _write_plans(plans, f"{path.stem}-frontier", chosen, [base] * len(chosen))
+        written = _write_plans(plans, prefix, chosen, [without_cvar(base)] * len(chosen), _cvar_note(base))
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
+
+
+def _cvar_note(base) -> dict[str, str] | None:
+    """A Summary row for the frontier's plans when the input weighs CVaR: they were solved (and
+    are written, so that `check` recomputes them) with cvar_weight 0 (models.analysis.frontier)."""
+    weight = float(base.settings.get("cvar_weight") or 0.0)
+    if weight <= 0:
+        return None
+    return {"note": f"CVaR left out: the frontier's cost axis is the expected discounted cost, so this plan was "
+                    f"solved with cvar_weight 0 (the input has {weight:g}); Input.Settings shows it as solved."}
 
 
 def alternatives(
@@ -231,7 +255,11 @@ def alternatives(
 
     path = input_path or EXAMPLE
     directory = output or OUTPUT_DIR / f"{path.stem}-alternatives"
-    path, workbook, base, _ = _workbook(path, sets, large, time_limit, mip_gap, [Target(directory, "-o", "folder")])
+    differences = directory / "differences.xlsx"
+    # the optimum and up to COUNT alternatives: indices 0 .. count, each plan's file known before solving
+    folder, *files = _plan_targets(directory, path.stem, count + 1, "-o")
+    path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
+                                               [folder, Target(differences, "-o"), *files])
     tick = time.perf_counter()
     console.print(f"Alternatives for {path.name} within {within:.2%} of the optimum (at most {count})")
     results = alt.run_alternatives(workbook, within, count, scheduler)
@@ -241,8 +269,9 @@ def alternatives(
     frame = alt.table(results, base)
     plans = [r for r in results if r.has_plan]
     written = _write_plans(directory, path.stem, plans, [base] * len(plans))
-    write_table(directory / "differences.xlsx", "Differences", frame, [])
+    write_table(differences, "Differences", frame, [])
     _print_points(frame.rename(columns={"plan": "point"}), ["above_optimum", "modules_changed", "contracts_added",
                                                           "contracts_removed", "country_mix_distance"])
     console.print(f"{len(written)} plan(s) and differences.xlsx written to [bold]{directory}[/bold] "
                   f"({time.perf_counter() - tick:.1f} s)")
+    say_replaced(console, replaced, differences, *written)

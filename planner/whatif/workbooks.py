@@ -38,14 +38,23 @@ def sweep_chart(frame: pd.DataFrame, axes: list[str]) -> list[ChartBlock]:
                        x_title=axes[0])]
 
 
-def write_plans(directory: Path, prefix: str, results: list[PointResult], datasets: list[Dataset]) -> list[Path]:
-    """Each point's full plan, ``DIR/<prefix>-<n>.xlsx`` (points without a plan are skipped).
+def plan_path(directory: Path, prefix: str, index: int) -> Path:
+    """Where point ``index`` (0-based) has its plan: ``DIR/<prefix>-<index + 1>.xlsx`` (known before
+    solving, so the commands check every such file in their pre-flight)."""
+    return directory / f"{_slug(prefix)}-{index + 1:03d}.xlsx"
+
+
+def write_plans(directory: Path, prefix: str, results: list[PointResult], datasets: list[Dataset],
+                summary: dict[str, str] | None = None) -> list[Path]:
+    """Each point's full plan at :func:`plan_path` (points without a plan are skipped), with
+    ``summary`` rows added to each plan's Summary.
 
     Raises planner.io.targets.TargetError, before writing any, if one of those files exists
-    and is not a file of ours (planner.io.targets.file_kind)."""
+    and is not a file of ours (planner.io.targets.file_kind): the commands' pre-flight has
+    checked them already; this catches a file put there while the points were solved."""
     from planner.io.targets import TargetError, file_kind
 
-    chosen = [(directory / f"{_slug(prefix)}-{r.index + 1:03d}.xlsx", r, dataset)
+    chosen = [(plan_path(directory, prefix, r.index), r, dataset)
               for r, dataset in zip(results, datasets) if r.has_plan and r.tables is not None]
     for path, _, _ in chosen:
         if path.exists() and file_kind(path) is None:
@@ -55,7 +64,7 @@ def write_plans(directory: Path, prefix: str, results: list[PointResult], datase
     for path, r, dataset in chosen:
         outcome = r.outcome()
         extra = {MARGINAL_SHEET: outcome.marginals} if outcome.marginals is not None else None
-        write_plan(path, outcome, dataset, extra_sheets=extra)
+        write_plan(path, outcome, dataset, extra_summary=summary, extra_sheets=extra)
         written.append(path)
     return written
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from planner.cli.app import app
@@ -39,3 +39,37 @@ def test_a_foreign_file_among_the_plans_stops_the_writing_before_any(tmp_path):
     with pytest.raises(TargetError, match="was not written by trust-planner; no plan was written"):
         write_plans(tmp_path, "tiny", [Point()], [None])
     assert mine.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["differences.xlsx", "tiny-002.xlsx"])
+def test_alternatives_never_overwrite_a_users_file_in_the_folder(tiny_path, tmp_path, name):
+    # the folder exists and may be written, but a file the command would write there is the user's:
+    # refused before reading, and nothing at all is written into the folder
+    mine = tmp_path / name
+    Workbook().save(mine)
+    before = mine.read_bytes()
+    result = CliRunner().invoke(app, ["alternatives", str(tiny_path), "-n", "2", "-o", str(tmp_path)])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert f"{mine} exists and was not written by trust-planner" in text and "Nothing was read or written" in text
+    assert mine.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_frontier_plans_with_cvar_weight_pass_check(tiny_path, tmp_path):
+    # the frontier solves with cvar_weight 0 (its cost axis is the expected cost): each written plan
+    # must say so and be written with the settings it was solved with, or `check` recomputes a
+    # different objective (cost.cvar 0 in the plan against the CVaR of the input's weight)
+    plans = tmp_path / "plans"
+    result = CliRunner().invoke(app, ["frontier", str(tiny_path), "--against", "top_country_share[P]", "--points",
+                                      "1", "--workers", "1", "-o", str(tmp_path / "f.xlsx"), "--plans", str(plans),
+                                      "--set", "Settings.cvar_weight=0.1"])
+    assert result.exit_code == 0, result.output
+    written = sorted(plans.iterdir())
+    assert [p.name for p in written] == ["tiny-frontier-001.xlsx", "tiny-frontier-002.xlsx", "tiny-frontier-003.xlsx"]
+    for plan in written:
+        checked = CliRunner().invoke(app, ["check", str(plan)])
+        assert checked.exit_code == 0, checked.output
+        summary = dict(load_workbook(plan, read_only=True)["Summary"].iter_rows(min_row=2, max_col=2,
+                                                                                 values_only=True))
+        assert summary["note"].startswith("CVaR left out") and "the input has 0.1" in summary["note"]
