@@ -22,7 +22,7 @@ from planner import __version__
 from planner.cli import signals
 from planner.cli.outputs import preflight, say_replaced
 from planner.cli.shared import (EXAMPLE, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_NO_PLAN, EXIT_OK,
-                                EXIT_WRITE_FAILED, OUTPUT_DIR, SetOption, bad_input)
+                                EXIT_WRITE_FAILED, OUTPUT_DIR, MipGapOption, SetOption, TimeLimitOption, bad_input)
 from planner.io.targets import LOG_HEADER, Target, TargetError, WriteFailed
 
 
@@ -84,8 +84,8 @@ def solve(
     input_path: Annotated[Optional[Path], typer.Argument(
         metavar="[INPUT]", help="Input workbook (default: the bundled example).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Plan workbook to write.")] = None,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit, seconds.")] = None,
-    mip_gap: Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap to stop at.")] = None,
+    time_limit: TimeLimitOption = None,
+    mip_gap: MipGapOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log: Annotated[Optional[Path], typer.Option("--log", help="Write the HiGHS log to this file.")] = None,
     large: Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")] = False,

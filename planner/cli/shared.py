@@ -1,5 +1,5 @@
 """What the commands share: exit statuses, the bundled example, the default output folder, the
-``--set`` option, and how bad input is reported (used by planner/cli/app.py and the command
+``--set``, ``--time-limit`` and ``--mip-gap`` options, and how bad input is reported (used by planner/cli/app.py and the command
 groups it registers, which therefore need not import app.py back)."""
 
 from __future__ import annotations
@@ -23,6 +23,35 @@ SetOption = Annotated[Optional[list[str]], typer.Option(
     "--set", metavar="SHEET[COL=V,...].COLUMN=V",
     help="Change cells before validation: SHEET[COL=V,...].COLUMN=V (matching rows), Settings.KEY=V, "
          "SHEET+[COL=V,...] (a new row). Repeatable.")]
+
+
+def _as_setting(key: str):
+    """A typer callback checking an option against the Settings field ``key`` (its range in
+    planner.schema.records: one rule for the sheet and the option; NaN and infinity refused
+    there too), so a bad value ends the command at once with exit 2 (click's usage error)."""
+    def check(value: Optional[float]) -> Optional[float]:
+        from pydantic import ValidationError
+
+        from planner.schema.records import SETTINGS_MODEL, bounds
+
+        if value is None:
+            return value
+        try:
+            SETTINGS_MODEL.model_validate({key: value})
+        except ValidationError:
+            lo, hi = bounds(SETTINGS_MODEL, key)
+            raise typer.BadParameter(f"{value:g} is not a number from {lo:g} to {hi:g} (the range of the Settings "
+                                     f"key {key}).") from None
+        return value
+    return check
+
+
+TimeLimitOption = Annotated[Optional[float], typer.Option(
+    "--time-limit", callback=_as_setting("time_limit_s"), help="Solver time limit, seconds (default: the "
+    "Settings time_limit_s).")]
+MipGapOption = Annotated[Optional[float], typer.Option(
+    "--mip-gap", callback=_as_setting("mip_gap"), help="Relative MIP gap to stop at (default: the Settings "
+    "mip_gap).")]
 
 
 def bad_input(exc, name: str):

@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from planner.cli.shared import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, SetOption, bad_input
+from planner.cli.shared import (EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, MipGapOption, SetOption,
+                                TimeLimitOption, bad_input)
 from planner.cli.outputs import preflight, refuse, say_replaced
 from planner.io.targets import Target, TargetError
 
@@ -32,8 +33,6 @@ SchedulerOption = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="tcp://HOST:PORT", help="Run the points on this Dask distributed scheduler's workers.")]
 PlansOption = Annotated[Optional[Path], typer.Option("--plans", metavar="DIR",
                                                      help="Also write each point's full plan to DIR.")]
-TimeLimit = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per point, seconds.")]
-MipGap = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap per point.")]
 Large = Annotated[bool, typer.Option("--large-input", help="Raise the safe-reading limits.")]
 
 
@@ -100,8 +99,8 @@ def sweep(
     plans: PlansOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    time_limit: TimeLimit = None,
-    mip_gap: MipGap = None,
+    time_limit: TimeLimitOption = None,
+    mip_gap: MipGapOption = None,
     large: Large = False,
     sets: SetOption = None,
 ) -> None:
@@ -115,15 +114,18 @@ def sweep(
         raise typer.Exit(EXIT_BAD_INPUT)
     path = input_path or EXAMPLE
     out = output or OUTPUT_DIR / f"{path.stem}-sweep.xlsx"
-    path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
-                                               [Target(out, "-o"), Target(plans, "--plans", "folder")])
-    try:
+    try:  # the --vary text alone: the grid, and so every plan file, is known before reading INPUT
         axes = [sw.parse_vary(text) for text in vary]
         points = sw.grid(axes)
+    except InputError as exc:
+        bad_input(exc, "--vary")
+    path, workbook, base, replaced = _workbook(path, sets, large, time_limit, mip_gap,
+                                               [Target(out, "-o")] + _plan_targets(plans, path.stem, len(points)))
+    try:
         raw = workbook.raw()
         datasets = [workbook.dataset(raw, p) for p in points]  # every point's values checked before solving
     except InputError as exc:
-        bad_input(exc, path.name)
+        bad_input(exc, f"{path.name} with the --vary values")
     tick = time.perf_counter()
     n_workers = _workers(workers)
     console.print(f"Sweeping {len(points)} point(s) of {path.name} on "
@@ -177,8 +179,8 @@ def frontier(
     plans: PlansOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    time_limit: TimeLimit = None,
-    mip_gap: MipGap = None,
+    time_limit: TimeLimitOption = None,
+    mip_gap: MipGapOption = None,
     large: Large = False,
     sets: SetOption = None,
 ) -> None:
@@ -200,7 +202,7 @@ def frontier(
     try:
         kind, material = fr.parse_measure(against, base)
     except InputError as exc:
-        bad_input(exc, path.name)
+        bad_input(exc, "--against")
     tick = time.perf_counter()
     n_workers = _workers(workers)
     console.print(f"Frontier of expected cost against {against} for {path.name}: 2 extremes, then {points} "
@@ -210,6 +212,10 @@ def frontier(
         err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
         raise typer.Exit(EXIT_INFEASIBLE)
     frame = fr.table(results, kind, material, LOWER_IS_BETTER[kind])
+    if frame.empty:  # offers and facilities exist (parse_measure), yet no plan supplies the material
+        err.print(f"[red]{escape(against)} has no value: no plan supplies {escape(str(material))}, so there is "
+                  "nothing to trade off. Nothing written.[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
     name = frame.columns[2]
     chart = ChartBlock(f"Expected cost against {name}", frame[[name, "objective"]], kind="scatter",
                        x_title=name, y_title="expected discounted cost")
@@ -242,8 +248,8 @@ def alternatives(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="DIR",
                                                    help="Directory for the plans and the differences.")] = None,
     scheduler: SchedulerOption = None,
-    time_limit: TimeLimit = None,
-    mip_gap: MipGap = None,
+    time_limit: TimeLimitOption = None,
+    mip_gap: MipGapOption = None,
     large: Large = False,
     sets: SetOption = None,
 ) -> None:

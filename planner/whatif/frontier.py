@@ -22,7 +22,6 @@ from planner.whatif.parallel import run_tasks
 from planner.whatif.sweep import chunks
 from planner.whatif.tasks import FrontierTask, PointResult, Workbook, solve_frontier
 
-MEASURES = ("top_country_share", "non_allied_share", "avg_risk", "domestic_share", "green_share", "cvar")
 _FORM = re.compile(r"^\s*([a-z_]+)\s*(?:\[\s*(.+?)\s*\])?\s*$")
 
 
@@ -44,7 +43,21 @@ def parse_measure(text: str, dataset: Dataset) -> tuple[str, str | None]:
     if material not in materials:
         raise InputError([Problem("Materials", f"--against {text}", "material", material or "(none)",
                                   f"{kind}[MATERIAL] with a material of the workbook: " + ", ".join(materials))])
+    if material not in _suppliable(dataset):
+        raise InputError([Problem("Materials", f"--against {text}", "material", material,
+                                  f"a material some offer or facility supplies ({material} has none: no plan "
+                                  "supplies it, so there is nothing to trade off)")])
     return kind, material
+
+
+def _suppliable(dataset: Dataset) -> set[str]:
+    """Materials that an offer (Offers) or a domestic facility (Facilities) can supply."""
+    found: set[str] = set()
+    for sheet in ("Offers", "Facilities"):
+        table = dataset.tables.get(sheet)
+        if table is not None and "material" in table.columns:
+            found |= set(table["material"].astype(str))
+    return found
 
 
 def run_frontier(workbook: Workbook, kind: str, material: str | None, points: int, workers: int = 1,

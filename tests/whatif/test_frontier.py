@@ -12,6 +12,7 @@ from planner.cli import app
 from planner.schema.problems import InputError
 from planner.whatif import frontier as fr
 from planner.whatif.measures import plan_measures
+from planner.whatif.tasks import Workbook
 
 
 def test_top_country_share_frontier(tiny):
@@ -71,3 +72,30 @@ def test_frontier_command(tiny_path, tmp_path):
     # non-allied (B) share 0.6 at 1680 to 0 at 2 x (240 + 720) = 1920, midpoint 0.3 at 1800
     assert [r[header.index("non_allied_share[P]")] for r in rows[1:]] == pytest.approx([0.6, 0.3, 0.0], abs=1e-5)
     assert [r[header.index("objective")] for r in rows[1:]] == pytest.approx([1680, 1800, 1920], rel=1e-5)
+
+
+ADD_Z = "Materials+[material=Z,name=Z,sector=mineral,unit=t]"
+
+
+def test_a_material_nothing_supplies_is_refused_before_solving(tiny_path, tmp_path):
+    # Z is a material of the workbook (added by --set) that no offer and no facility supplies: every
+    # plan has no Z, its green share has no value, there is nothing to trade off
+    out = tmp_path / "f.xlsx"
+    result = CliRunner().invoke(app, ["frontier", str(tiny_path), "--against", "green_share[Z]", "--workers", "1",
+                                      "-o", str(out), "--set", ADD_Z])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert "--against is not valid: nothing was solved or written." in text and "Frontier of" not in text
+    assert not out.exists()
+    dataset = Workbook(tiny_path.read_bytes(), tiny_path.name, (ADD_Z,)).dataset()
+    with pytest.raises(InputError) as exc:
+        fr.parse_measure("green_share[Z]", dataset)
+    assert "Z has none: no plan supplies it, so there is nothing to trade off" in exc.value.problems[0].expected
+
+
+def test_a_bad_against_is_labelled_with_the_option_not_the_workbook(tiny_path, tmp_path):
+    result = CliRunner().invoke(app, ["frontier", str(tiny_path), "--against", "top_country[P]", "-o",
+                                      str(tmp_path / "f.xlsx")])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert "--against is not valid: nothing was solved or written." in text and "tiny.xlsx is not valid" not in text

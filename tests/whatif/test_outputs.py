@@ -73,3 +73,22 @@ def test_frontier_plans_with_cvar_weight_pass_check(tiny_path, tmp_path):
         summary = dict(load_workbook(plan, read_only=True)["Summary"].iter_rows(min_row=2, max_col=2,
                                                                                  values_only=True))
         assert summary["note"].startswith("CVaR left out") and "the input has 0.1" in summary["note"]
+
+
+def test_sweep_refuses_a_foreign_plan_file_before_solving_or_writing(tiny_path, tmp_path):
+    # --vary gives 2 points, so the plans are DIR/tiny-001.xlsx and DIR/tiny-002.xlsx: a user's
+    # workbook under the second name is refused before the sweep reads, solves or writes its table
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    mine = plans / "tiny-002.xlsx"
+    Workbook().save(mine)
+    before = mine.read_bytes()
+    out = tmp_path / "sweep.xlsx"
+    result = CliRunner().invoke(app, ["sweep", str(tiny_path), "--vary", f"{CAP}=0.5,1", "--workers", "1",
+                                      "-o", str(out), "--plans", str(plans)])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert f"--plans {mine} exists and was not written by trust-planner".replace(" ", "") in text.replace(" ", "")
+    assert "Nothing was read or written" in text and "Sweeping" not in text
+    assert not out.exists() and [p.name for p in plans.iterdir()] == ["tiny-002.xlsx"]
+    assert mine.read_bytes() == before

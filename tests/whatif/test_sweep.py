@@ -95,3 +95,12 @@ def test_a_point_with_a_bad_value_stops_the_sweep_before_solving(tiny_path, tmp_
     out = tmp_path / "sweep.xlsx"
     result = CliRunner().invoke(app, ["sweep", str(tiny_path), "--vary", f"{CAP}=0.5:1.5:0.5", "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
+
+
+def test_a_bad_vary_is_labelled_with_the_option_not_the_workbook(tiny_path, tmp_path):
+    out = tmp_path / "sweep.xlsx"
+    result = CliRunner().invoke(app, ["sweep", str(tiny_path), "--vary", f"{CAP}=a:b:c", "-o", str(out)])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert "--vary is not valid: nothing was solved or written." in text and "tiny.xlsx is not valid" not in text
+    assert not out.exists()
