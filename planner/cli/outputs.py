@@ -15,9 +15,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from planner.cli.shared import EXIT_BAD_INPUT
 from planner.io.targets import Checked, Target, TargetError, check_targets
-
-EXIT_BAD_USAGE = 2
 
 err = Console(stderr=True, highlight=False)
 
@@ -34,7 +33,7 @@ def preflight(targets: Iterable[Target], inputs: Iterable[Path | None] = ()) -> 
 def refuse(exc: TargetError, tail: str = "") -> None:
     """Print a refused target and exit 2."""
     err.print(f"[red]{escape(str(exc))}[/red] {tail}".rstrip())
-    raise typer.Exit(EXIT_BAD_USAGE) from None
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def say_replaced(console: Console, checked: Checked, *written: Path) -> None:

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.cli.outputs import preflight, refuse, say_replaced
+from planner.cli.shared import EXIT_BAD_INPUT, EXIT_VIOLATIONS
 from planner.io.targets import Target, TargetError
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_NOT_A_PLAN = 0, 1, 2
 DEFAULT_COMPARISON = Path("outputs") / "comparison.xlsx"
 #: Findings printed in the terminal before "... and N more".
 MAX_FINDINGS_SHOWN = 200
@@ -45,7 +45,7 @@ def _read(path: Path):
         return read_plan(path)
     except PlanError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_NOT_A_PLAN) from None
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def compare(
@@ -64,7 +64,7 @@ def compare(
 
     if len(plans) < 2:
         err.print("[red]compare needs at least two plans[/red]")
-        raise typer.Exit(EXIT_NOT_A_PLAN)
+        raise typer.Exit(EXIT_BAD_INPUT)
     path = output or DEFAULT_COMPARISON
     replaced = preflight([Target(path, "-o"), Target(plots_dir, "--plots", "folder")], inputs=plans)
     saved = [_read(p) for p in plans]
@@ -95,7 +95,7 @@ def _material(comparison, text: str) -> None:
         material = find_material(comparison, text)
     except UnknownMaterial as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_NOT_A_PLAN) from None
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     print_material_view(console, material_view(comparison, material))
 
 
@@ -164,7 +164,7 @@ def _export(make) -> None:
         written = make()
     except ChartsUnavailable as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_NOT_A_PLAN) from None
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     except TargetError as exc:
         refuse(exc)
     for path in written:

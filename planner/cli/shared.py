@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+#: Every command's exit statuses (README "Exit statuses"): the one place they are defined.
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_WRITE_FAILED = 0, 1, 2, 3, 4, 5
+#: `check`: the plan breaks a rule (1, as an internal error: either way the plan is not to be trusted).
+EXIT_VIOLATIONS = 1
 
 #: The bundled example, shipped inside the package: `trust-planner solve` with no argument solves it.
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example.xlsx"

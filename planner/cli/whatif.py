@@ -2,13 +2,17 @@
 
 Each reads INPUT once (with its `--set` overrides), then solves independent points on local
 worker processes (`--workers`, default: the number of cores) or on a Dask cluster
-(`--scheduler tcp://HOST:PORT`). Exit statuses as `solve`: 0 written, 2 bad input or usage,
-1 internal error.
+(`--scheduler tcp://HOST:PORT`). Exit statuses as `solve` (README "Exit statuses"): 0 written;
+2 bad input or usage (the workbook, an option's value, an output path refused in the
+pre-flight, a `--scheduler` that cannot be reached), nothing solved or written; 3 no plan:
+the input is infeasible (frontier, alternatives: nothing written; sweep: no point has a plan,
+its table with each point's status is written); 1 internal error.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -84,6 +88,19 @@ def _write_plans(directory: Path, prefix: str, results, datasets, summary=None) 
         refuse(exc)
 
 
+@contextmanager
+def _scheduler_refused():
+    """A --scheduler that cannot be used (planner.whatif.parallel.SchedulerUnavailable) ends the
+    command with exit 2: nothing has been written before the first points are solved."""
+    from planner.whatif.parallel import SchedulerUnavailable
+
+    try:
+        yield
+    except SchedulerUnavailable as exc:
+        err.print(f"[red]{escape(str(exc))} Nothing was solved or written.[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 def _workers(workers: Optional[int]) -> int:
     from planner.whatif.parallel import default_workers
 
@@ -130,7 +147,8 @@ def sweep(
     n_workers = _workers(workers)
     console.print(f"Sweeping {len(points)} point(s) of {path.name} on "
                   + (f"the Dask cluster at {scheduler}" if scheduler else f"{min(n_workers, len(points))} worker(s)"))
-    results = sw.run_sweep(workbook, axes, base, n_workers, scheduler, keep_tables=plans is not None)
+    with _scheduler_refused():
+        results = sw.run_sweep(workbook, axes, base, n_workers, scheduler, keep_tables=plans is not None)
     frame = sw.table(axes, results)
     write_table(out, "Sweep", frame, sweep_chart(frame, [a.name for a in axes]))
     _print_points(frame, [a.name for a in axes])
@@ -140,6 +158,7 @@ def sweep(
         written = _write_plans(plans, path.stem, results, datasets)
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
     if not any(r.has_plan for r in results):
+        err.print("[red]no point has a plan (each point's status is in the table)[/red]")
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
@@ -207,7 +226,9 @@ def frontier(
     n_workers = _workers(workers)
     console.print(f"Frontier of expected cost against {against} for {path.name}: 2 extremes, then {points} "
                   "point(s) on " + (f"the Dask cluster at {scheduler}" if scheduler else f"{n_workers} worker(s)"))
-    results = fr.run_frontier(workbook, kind, material, points, n_workers, scheduler, keep_tables=plans is not None)
+    with _scheduler_refused():
+        results = fr.run_frontier(workbook, kind, material, points, n_workers, scheduler,
+                                  keep_tables=plans is not None)
     if not results:
         err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
         raise typer.Exit(EXIT_INFEASIBLE)
@@ -268,7 +289,8 @@ def alternatives(
                                                [folder, Target(differences, "-o"), *files])
     tick = time.perf_counter()
     console.print(f"Alternatives for {path.name} within {within:.2%} of the optimum (at most {count})")
-    results = alt.run_alternatives(workbook, within, count, scheduler)
+    with _scheduler_refused():
+        results = alt.run_alternatives(workbook, within, count, scheduler)
     if not any(r.has_plan for r in results):
         err.print("[red]no plan: the input is infeasible (run `trust-planner solve` for the diagnosis)[/red]")
         raise typer.Exit(EXIT_INFEASIBLE)

@@ -19,12 +19,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner.io.charts import expected_totals
+from planner.io.charts import DOMESTIC, expected_supply, expected_totals, supply_by_origin
 from planner.schema.dataset import Dataset
 from planner.whatif.parallel import run_tasks
 from planner.whatif.tasks import AlternativesTask, PointResult, Workbook, solve_alternatives
-
-DOMESTIC = "(domestic)"
 
 
 @dataclass(frozen=True)
@@ -40,15 +38,10 @@ def signature(tables: dict[str, pd.DataFrame], dataset: Dataset) -> Signature:
     # expected over scenarios where builds differ by scenario (Settings recourse_builds)
     modules = expected_totals(tables["Builds"], dataset, ["facility"], "modules_started")
     contracts = frozenset(zip(tables["Contracts"]["supplier"], tables["Contracts"]["material"]))
-    prob = dict(zip(dataset["Scenarios"]["scenario"], dataset["Scenarios"]["probability"]))
     home = str(dataset.settings["home_country"])
-    src, prod = tables["Sourcing"], tables["Production"]
-    parts = pd.concat([
-        pd.DataFrame({"material": src["material"], "source": src["country"].where(src["country"] != home, DOMESTIC),
-                      "amount": src["quantity"] * src["scenario"].map(prob)}),
-        pd.DataFrame({"material": prod["material"], "source": DOMESTIC,
-                      "amount": prod["quantity"] * prod["scenario"].map(prob)})])
-    amounts = parts.groupby(["material", "source"])["amount"].sum()
+    flows = expected_supply(supply_by_origin(tables, dataset), dataset)
+    flows["origin"] = flows["origin"].where(flows["origin"] != home, DOMESTIC)  # home suppliers count as domestic
+    amounts = flows.groupby(["material", "origin"])["quantity"].sum()
     mix: dict[str, dict[str, float]] = {}
     for material, group in amounts.groupby(level="material"):
         total = float(group.sum())

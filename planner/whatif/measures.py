@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.io.charts import expected_totals
 from planner.schema.dataset import Dataset
 
 #: The ratio measures, in the order the sweep and frontier workbooks show them.
@@ -18,13 +19,9 @@ RATIOS = ("top_country_share", "non_allied_share", "avg_risk", "domestic_share",
 
 def plan_measures(tables: dict[str, pd.DataFrame], dataset: Dataset, material: str) -> dict[str, float | None]:
     """Every ratio measure of ``material`` in the plan (None when it has no supply)."""
-    prob = dict(zip(dataset["Scenarios"]["scenario"], dataset["Scenarios"]["probability"]))
-    src = tables["Sourcing"]
-    src = src[src["material"] == material]
-    prod = tables["Production"]
-    prod = prod[prod["material"] == material]
-    bought = src["quantity"] * src["scenario"].map(prob)
-    made = prod["quantity"] * prod["scenario"].map(prob)
+    src = _expected(tables["Sourcing"], dataset, material, ["supplier", "country"])
+    prod = _expected(tables["Production"], dataset, material, ["facility"])
+    bought, made = src["quantity"], prod["quantity"]
     supply = float(bought.sum() + made.sum())
     if supply <= 0:
         return dict.fromkeys(RATIOS)
@@ -47,3 +44,13 @@ def plan_measures(tables: dict[str, pd.DataFrame], dataset: Dataset, material: s
         "domestic_share": float(made.sum()) / supply,
         "green_share": float(bought[green_o].sum() + made[green_f].sum()) / supply,
     }
+
+
+def _expected(table: pd.DataFrame, dataset: Dataset, material: str, keys: list[str]) -> pd.DataFrame:
+    """``material``'s rows of a Sourcing or Production table as expected quantities over the
+    horizon per ``keys`` (planner.io.charts.expected_totals: each row weighted by its scenario's
+    probability); columns ``keys`` and ``quantity``."""
+    rows = table[table["material"] == material]
+    if rows.empty:
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in keys} | {"quantity": pd.Series(dtype=float)})
+    return expected_totals(rows, dataset, keys, "quantity").rename("quantity").reset_index()

@@ -20,6 +20,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Sequence
 
+#: How long to try reaching a --scheduler before giving up (dask's Client ``timeout``).
+CONNECT_TIMEOUT = "30s"
 #: Modules the fork server imports once, so each worker starts with them loaded.
 PRELOAD = ["planner.whatif.tasks"]
 
@@ -45,11 +47,23 @@ def run_tasks(function: Callable[[Any], Any], tasks: Sequence[Any], workers: int
         return list(pool.map(function, tasks))
 
 
+class SchedulerUnavailable(RuntimeError):
+    """``--scheduler`` cannot be used (dask missing, a bad address, no scheduler answering);
+    the message is a plain sentence."""
+
+
 def _on_dask(function: Callable[[Any], Any], tasks: Sequence[Any], scheduler: str) -> list[Any]:
     try:
         from dask.distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("--scheduler needs dask.distributed: pip install 'trust-planner[cluster]'") from exc
-    with Client(scheduler, timeout="30s") as client:
+    except ImportError:
+        raise SchedulerUnavailable("--scheduler needs dask.distributed, which is not installed: "
+                                   "pip install 'trust-planner[cluster]'.") from None
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError) as exc:  # refused, unreachable, timed out (OSError); a malformed address
+        raise SchedulerUnavailable(f"--scheduler {scheduler}: no Dask scheduler answered there ({exc}). A "
+                                   "scheduler must be running at that address (start one with `dask scheduler`, "
+                                   "and workers with `dask worker ADDRESS`).") from None
+    with client:
         futures = client.map(function, list(tasks), pure=False)
         return client.gather(futures)

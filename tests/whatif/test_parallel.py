@@ -3,10 +3,16 @@ cluster (a LocalCluster of worker processes on 127.0.0.1) reached through its sc
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
 
 from planner.whatif import frontier as fr
+from planner.whatif import parallel
 from planner.whatif import sweep as sw
 
 CAP = "Policies[material=P].max_country_share"
@@ -49,3 +55,28 @@ def test_local_worker_processes_equal_the_serial_run(tiny):
     axes = [sw.parse_vary(f"{CAP}=0.3,0.5"), sw.parse_vary(f"{PRICE}=10,13")]
     base = tiny.dataset()
     _same(sw.run_sweep(tiny, axes, base, workers=1), sw.run_sweep(tiny, axes, base, workers=2))
+
+
+def _run(args):
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, " ".join((result.stdout + result.stderr).split())
+
+
+def test_a_scheduler_nobody_listens_at_is_bad_usage(tiny_path, tmp_path, monkeypatch):
+    pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", "1s")  # dask retries a refused port until the timeout
+    out = tmp_path / "sweep.xlsx"
+    code, text = _run(["sweep", str(tiny_path), "--vary", f"{CAP}=0.5,1", "--scheduler", "tcp://127.0.0.1:1",
+                       "-o", str(out)])
+    assert code == 2, text
+    assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answered there" in text and "`dask scheduler`" in text
+    assert "internal error" not in text and not out.exists()
+
+
+def test_a_scheduler_without_dask_installed_is_bad_usage(tiny_path, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # `import dask.distributed` raises ImportError
+    out = tmp_path / "f.xlsx"
+    code, text = _run(["frontier", str(tiny_path), "--against", "cvar", "--scheduler", "tcp://127.0.0.1:1",
+                       "-o", str(out)])
+    assert code == 2, text
+    assert "pip install 'trust-planner[cluster]'" in text and not out.exists()
