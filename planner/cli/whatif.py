@@ -5,8 +5,9 @@ worker processes (`--workers`, default: the number of cores) or on a Dask cluste
 (`--scheduler tcp://HOST:PORT`). Exit statuses as `solve` (README "Exit statuses"): 0 written;
 2 bad input or usage (the workbook, an option's value, an output path refused in the
 pre-flight, a `--scheduler` that cannot be reached), nothing solved or written; 3 no plan:
-the input is infeasible (frontier, alternatives: nothing written; sweep: no point has a plan,
-its table with each point's status is written); 1 internal error.
+the input is infeasible (frontier, alternatives: nothing written; sweep: no point has a plan
+and one is infeasible, its table with each point's status is written); 4 sweep: no point has a
+plan and none is infeasible (each ran out of time), its table written; 1 internal error.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from planner.cli.shared import (EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXAMPLE, OUTPUT_DIR, MipGapOption, SetOption,
-                                TimeLimitOption, bad_input)
+from planner.cli.shared import (EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXAMPLE, OUTPUT_DIR, MipGapOption,
+                                SetOption, TimeLimitOption, bad_input)
 from planner.cli.outputs import preflight, refuse, say_replaced
 from planner.io.targets import Target, TargetError
 
@@ -157,9 +158,20 @@ def sweep(
     if plans is not None:
         written = _write_plans(plans, path.stem, results, datasets)
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
+        say_replaced(console, replaced, *written)
     if not any(r.has_plan for r in results):
-        err.print("[red]no point has a plan (each point's status is in the table)[/red]")
-        raise typer.Exit(EXIT_INFEASIBLE)
+        _no_point_has_a_plan(results)
+
+
+def _no_point_has_a_plan(results) -> None:
+    """Exit 3 when a point is infeasible, else 4 (every point ran out of time or failed), as
+    `solve` would for one of them; the table, written already, holds each point's status."""
+    from models.outcome import Status
+
+    infeasible = any(r.status == Status.INFEASIBLE.value for r in results)
+    err.print("[red]no point has a plan: " + ("a point is infeasible" if infeasible else "no plan found within the "
+              "time limit") + " (each point's status is in the table)[/red]")
+    raise typer.Exit(EXIT_INFEASIBLE if infeasible else EXIT_NO_PLAN)
 
 
 def _print_points(frame, columns: list[str]) -> None:
@@ -249,6 +261,7 @@ def frontier(
         chosen = [r for r in results if r.index in kept]
         written = _write_plans(plans, prefix, chosen, [without_cvar(base)] * len(chosen), _cvar_note(base))
         console.print(f"{len(written)} plan(s) written to [bold]{plans}[/bold]")
+        say_replaced(console, replaced, *written)
 
 
 def _cvar_note(base) -> dict[str, str] | None:

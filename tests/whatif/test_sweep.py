@@ -104,3 +104,18 @@ def test_a_bad_vary_is_labelled_with_the_option_not_the_workbook(tiny_path, tmp_
     assert result.exit_code == 2, text
     assert "--vary is not valid: nothing was solved or written." in text and "tiny.xlsx is not valid" not in text
     assert not out.exists()
+
+
+def test_a_sweep_whose_points_all_run_out_of_time_exits_4_not_infeasible(tiny_path, tmp_path):
+    # a time limit of 0 s: HiGHS stops before any plan (a later point, re-solved from its neighbour's
+    # model, may still finish in presolve: one point); it is not infeasible, so the status is solve's
+    # "no plan within the time limit" (4), the table with the point's status written
+    out = tmp_path / "sweep.xlsx"
+    result = CliRunner().invoke(app, ["sweep", str(tiny_path), "--vary", f"{CAP}=0.5", "--workers", "1",
+                                      "--time-limit", "0", "-o", str(out)])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 4, text
+    assert "no plan found within the time limit" in text
+    rows = list(load_workbook(out, read_only=True)["Sweep"].iter_rows(values_only=True))
+    status = rows[0].index("status")
+    assert [r[status] for r in rows[1:]] == ["time limit reached: no plan found"]
