@@ -99,3 +99,16 @@ def test_a_bad_against_is_labelled_with_the_option_not_the_workbook(tiny_path, t
     text = " ".join((result.stdout + result.stderr).split())
     assert result.exit_code == 2, text
     assert "--against is not valid: nothing was solved or written." in text and "tiny.xlsx is not valid" not in text
+
+
+def test_a_material_no_plan_supplies_ends_the_frontier_plainly(tiny_path, tmp_path):
+    # Z has an offer, but of capacity 0: it passes the data check, and every plan buys no Z, so the
+    # measure has no value at any point (an IndexError on the empty frontier before): exit 2, nothing written
+    out = tmp_path / "f.xlsx"
+    result = CliRunner().invoke(app, ["frontier", str(tiny_path), "--against", "green_share[Z]", "--points", "0",
+                                      "--workers", "1", "-o", str(out), "--set", ADD_Z,
+                                      "--set", "Offers+[supplier=SA,material=Z,unit_cost=1,capacity=0]"])
+    text = " ".join((result.stdout + result.stderr).split())
+    assert result.exit_code == 2, text
+    assert "green_share[Z] has no value: no plan supplies Z, so there is nothing to trade off" in text
+    assert not out.exists()
