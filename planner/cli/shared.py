@@ -1,6 +1,7 @@
 """What the commands share: exit statuses, the bundled example, the default output folder, the
-``--set``, ``--time-limit`` and ``--mip-gap`` options, and how bad input is reported (used by planner/cli/app.py and the command
-groups it registers, which therefore need not import app.py back)."""
+``--set``, ``--time-limit`` and ``--mip-gap`` options, and how bad input is reported (used by
+planner/cli/app.py and the command groups it registers, which therefore need not import app.py
+back)."""
 
 from __future__ import annotations
 
