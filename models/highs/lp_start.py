@@ -34,7 +34,6 @@ import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
 
 from models.highs import handoff, quick_plan
-from models.highs.monitor import grace_seconds
 from models.outcome import relative_gap
 from models.highs.options import SolverOptions
 from models.highs.session import HighsSession, RunResult
@@ -79,10 +78,11 @@ def find_start(session: HighsSession, solver: SolverOptions, deadline: float | N
     no stored solution. ``deadline`` is a ``time.perf_counter()`` instant or None; a
     ``monitor`` (models.highs.monitor.SolveMonitor) reports the LP bound during the restricted MIP."""
     seconds: dict[str, float] = {}
-    # the quick plan may be the only plan there is: it may use the whole limit (and the grace
-    # the watchdog gives HiGHS), the LP then gets what is left
-    quick = quick_plan.find(session, None if deadline is None else
-                            deadline + grace_seconds(float(solver.time_limit_s or 0.0)))
+    # the quick plan may be the only plan there is, so it always finishes: a fixed number of small
+    # LPs (national: 75, about 4 CPU s), which a loaded machine stretches past a short limit that
+    # would otherwise leave no plan at all (docs/decisions.md "A plan at any size"); the LP then
+    # gets what is left of the limit
+    quick = quick_plan.find(session)
     seconds["quick_plan"] = quick.seconds
     tick = time.perf_counter()
     session.relax_integrality(True)

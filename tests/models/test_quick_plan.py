@@ -78,3 +78,17 @@ def test_a_time_limit_too_short_for_the_lp_start_still_ends_with_a_plan():
     assert out.status is Status.TIME_LIMIT
     assert out.objective is not None and out.tables["Sourcing"].quantity.sum() > 0
     assert out.timings["start_quick_plan"] > 0
+
+
+def test_the_quick_plan_finishes_even_when_the_time_limit_has_passed():
+    # The limit already over when the LP start begins (a loaded machine, a short limit): the quick
+    # plan still finishes, since without it there would be no plan at all; the LP gets no time.
+    import time
+
+    from models.highs import lp_start
+    from models.highs.options import SolverOptions
+
+    session = HighsSession(build_model(build_data(generate_dataset("small", 0))))
+    start = lp_start.find_start(session, SolverOptions(time_limit_s=1.0), deadline=time.perf_counter() - 100.0)
+    assert start.values is not None and start.lp_bound is None
+    assert start.objective == pytest.approx(quick_plan.find(session).objective, rel=1e-9)
