@@ -141,9 +141,13 @@ class Pipeline:
         released = tidy.release_idle_binaries(model)
         raised = tidy.earn_incentives_in_full(model)
         value = session.evaluator()  # after the release: at the plan's final values
-        # the run's objective is the plan's cost unless binaries were released or another objective
+        settled = tidy.settle_cvar(model, value)
+        if settled:
+            value = session.evaluator()
+        # the run's objective is the plan's cost unless the plan was tidied or another objective
         # was active (models.analysis.alternatives)
-        outcome.objective = value(model.obj.expr) if released or raised or not model.obj.active else run.objective
+        changed = released or raised or settled
+        outcome.objective = value(model.obj.expr) if changed or not model.obj.active else run.objective
         if released:
             outcome.message += "; released unused " + ", ".join(released)
         outcome.gap = relative_gap(outcome.objective, outcome.bound)

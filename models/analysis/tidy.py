@@ -11,6 +11,12 @@ re-evaluated from the model.
 Likewise a capped production-linked incentive earned below what its production allows
 (:math:`\pi < \min(\Psi, \psi p)`, models.families.incentives) is raised to it: its rows hold, and
 the cost only falls.
+
+And the CVaR's value-at-risk and excesses (models.families.risk) are set to their best values for
+the plan's scenario costs, :math:`\eta` the alpha-quantile and :math:`\xi_s = \max(0, C_s - \eta)`: a
+plan not solved to the end (the quick plan, whose CVaR was settled before its qualifications were
+released; a time-limit incumbent) may carry a CVaR above its worst scenario's cost, which is no
+CVaR of that plan at all.
 """
 
 from __future__ import annotations
@@ -67,3 +73,32 @@ def earn_incentives_in_full(m) -> list[str]:
             var.set_value(most)
             raised.append(f"incentive of {f} in {t} ({s})")
     return raised
+
+
+def settle_cvar(m, value) -> list[str]:
+    """Set eta and xi to the CVaR's minimum for the scenario costs ``value`` gives (the plan's);
+    return what changed (nothing without CVaR, or when they were already there)."""
+    if m.component("eta") is None:
+        return []
+    d = m.data
+    costs = {s: value(m.scenario_cost[s]) for s in d.scenarios}
+    # the alpha-quantile: the least cost whose scenarios at or below it hold probability alpha
+    eta, held = None, 0.0
+    for s in sorted(d.scenarios, key=costs.__getitem__):
+        held += d.prob[s]
+        eta = costs[s]
+        if held >= d.cvar_alpha - 1e-12:
+            break
+    excess = {s: max(0.0, costs[s] - eta) for s in d.scenarios}
+
+    def cvar(e, xi):
+        return e + sum(d.prob[s] * xi[s] for s in d.scenarios) / (1.0 - d.cvar_alpha)
+
+    now = cvar(m.eta.value or 0.0, {s: m.xi[s].value or 0.0 for s in d.scenarios})
+    best = cvar(eta, excess)
+    if now - best <= TOL * max(1.0, abs(best)):
+        return []
+    m.eta.set_value(eta)
+    for s, v in excess.items():
+        m.xi[s].set_value(v)
+    return ["the CVaR's value-at-risk"]

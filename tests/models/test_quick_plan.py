@@ -92,3 +92,36 @@ def test_the_quick_plan_finishes_even_when_the_time_limit_has_passed():
     start = lp_start.find_start(session, SolverOptions(time_limit_s=1.0), deadline=time.perf_counter() - 100.0)
     assert start.values is not None and start.lp_bound is None
     assert start.objective == pytest.approx(quick_plan.find(session).objective, rel=1e-9)
+
+
+def test_a_tidied_quick_plan_carries_the_cvar_of_its_own_scenario_costs():
+    # One year, demand 100; A (X) at 10 (100 a year), C (Y) at 15, B (X) at 20 with a qualification cost of 50
+    # that no plan needs. "ban" halves A. The quick plan qualifies every supplier, so its CVaR
+    # (alpha 0.9, two scenarios at 0.5: the worst scenario's cost) is settled at ban's 1,300
+    # (50 x 10 + 50 x 15 + 50); releasing B's idle qualification makes ban cost 1,250, and the
+    # plan's CVaR must follow: objective = (1,000 + 1,250) / 2 + 1 x 1,250 = 2,375 (2,425 stale).
+    import time
+
+    from models.analysis import tidy
+    from models.highs import lp_start
+    from models.highs.options import SolverOptions
+    from model_builders import country, dataset, demand, offer, supplier
+
+    ds = dataset({"years": 1, "cvar_weight": 1.0, "cvar_alpha": 0.9},
+                 Countries=[country("IN"), country("X"), country("Y")],
+                 Suppliers=[supplier("A", "X"), supplier("C", "Y"), supplier("B", "X", qualification_cost=50)],
+                 Offers=[offer("A", "M", 10, capacity=100), offer("C", "M", 15), offer("B", "M", 20)],
+                 Demand=[demand("M", 2025, 100)],
+                 Scenarios=[{"scenario": "base", "probability": 0.5}, {"scenario": "ban", "probability": 0.5}],
+                 Disruptions=[{"scenario": "ban", "supplier": "A", "capacity_factor": 0.5}])
+    model = build_model(build_data(ds))
+    session = HighsSession(model)
+    start = lp_start.find_start(session, SolverOptions(time_limit_s=1.0), deadline=time.perf_counter() - 100.0)
+    assert start.objective == pytest.approx((1050 + 1300) / 2 + 1300)  # B qualified in the quick plan
+    session.use_solution(start.values)
+    session.load_values()
+    assert tidy.release_idle_binaries(model) == ["qualification of B"]
+    assert tidy.settle_cvar(model, session.evaluator()) == ["the CVaR's value-at-risk"]
+    assert model.eta.value == pytest.approx(1250)
+    assert session.evaluator()(model.obj.expr) == pytest.approx(1125 + 1250)
+    assert tidy.settle_cvar(model, session.evaluator()) == []  # settled once and for all
