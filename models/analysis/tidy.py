@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from models.families.risk import cvar_of
 from models.params.domestic import pli_paid
 
 TOL = 1e-6
@@ -90,12 +91,8 @@ def settle_cvar(m, value) -> list[str]:
         if held >= d.cvar_alpha - 1e-12:
             break
     excess = {s: max(0.0, costs[s] - eta) for s in d.scenarios}
-
-    def cvar(e, xi):
-        return e + sum(d.prob[s] * xi[s] for s in d.scenarios) / (1.0 - d.cvar_alpha)
-
-    now = cvar(m.eta.value or 0.0, {s: m.xi[s].value or 0.0 for s in d.scenarios})
-    best = cvar(eta, excess)
+    now = cvar_of(d, m.eta.value or 0.0, {s: m.xi[s].value or 0.0 for s in d.scenarios})
+    best = cvar_of(d, eta, excess)
     if now - best <= TOL * max(1.0, abs(best)):
         return []
     m.eta.set_value(eta)

@@ -30,5 +30,9 @@ def excess_rule(m, s):
 
 def cvar(m):
     r""":math:`\eta + \frac{1}{1-\alpha} \sum_s p_s \xi_s`."""
-    d = m.data
-    return m.eta + sum(d.prob[s] * m.xi[s] for s in d.scenarios) / (1.0 - d.cvar_alpha)
+    return cvar_of(m.data, m.eta, m.xi)
+
+
+def cvar_of(d, eta, xi):
+    """The same of ``eta`` and ``xi`` (per scenario): the model's variables, or numbers."""
+    return eta + sum(d.prob[s] * xi[s] for s in d.scenarios) / (1.0 - d.cvar_alpha)

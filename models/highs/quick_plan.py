@@ -16,10 +16,10 @@ so with a time limit of a few seconds neither finds a plan. A quick plan decompo
 
 Each step minimises the cost of its own columns, so the plan is myopic (it never buys ahead
 for a later year) and its cost is an upper bound only. It is checked against every row and
-bound of the model before it is offered; if a step's LP is infeasible, or the deadline passes,
-there is no quick plan (e.g. a ban that can only be bridged with stock bought ahead, a min order
-needed for volume, financing too small for the modules a target needs). The sub-LPs work on the
-session's matrix in HiGHS' units (models.highs.scaling).
+bound of the model before it is offered; if a step's LP is infeasible there is no quick plan
+(e.g. a ban that can only be bridged with stock bought ahead, a min order needed for volume,
+financing too small for the modules a target needs). The sub-LPs work on the session's matrix
+in HiGHS' units (models.highs.scaling).
 """
 
 from __future__ import annotations
@@ -48,14 +48,14 @@ class QuickPlan:
     reason: str = ""
 
 
-def find(session: HighsSession, deadline: float | None = None) -> QuickPlan:
-    """A quick plan of ``session``'s model (see the module docstring); ``deadline`` a
-    ``time.perf_counter()`` instant after which it gives up."""
+def find(session: HighsSession) -> QuickPlan:
+    """A quick plan of ``session``'s model (see the module docstring). It has no deadline: it is a
+    fixed number of small LPs and may be the only plan there is (models.highs.lp_start)."""
     tick = time.perf_counter()
     values, why = None, ""
     for min_orders in (False, True):  # models.params.permissive: without min-order contracts first
         try:
-            values, why = _solve(session, deadline, min_orders), ""
+            values, why = _solve(session, min_orders), ""
             break
         except _NoPlan as exc:
             why = f"{why}; {exc}" if why else str(exc)
@@ -71,7 +71,7 @@ class _NoPlan(Exception):
     pass
 
 
-def _solve(session: HighsSession, deadline: float | None, min_orders: bool) -> np.ndarray:
+def _solve(session: HighsSession, min_orders: bool) -> np.ndarray:
     model = session.model
     lp = session.highs.getLp()  # HiGHS' units
     start, index, value = session.row_matrix()
@@ -103,8 +103,6 @@ def _solve(session: HighsSession, deadline: float | None, min_orders: bool) -> n
     rows_by_block = np.argsort(row_block, kind="stable")
     bounds = np.searchsorted(row_block[rows_by_block], np.arange(n_blocks + 3))
     for b in range(n_blocks + 2):
-        if deadline is not None and time.perf_counter() > deadline:
-            raise _NoPlan("no time left")
         free = np.flatnonzero((block == b) & ~integer)
         rows = rows_by_block[bounds[b]:bounds[b + 1]]
         if free.shape[0] == 0:
